@@ -19,6 +19,7 @@ pub mod rule;
 pub use finding::{Finding, FindingKind, InputError, Location, Note, Severity, Suppression};
 pub use rule::{RuleDoc, RuleMeta};
 pub mod config;
+pub mod render;
 pub mod report;
 
 pub use config::Settings;
