@@ -9,6 +9,16 @@
 use archgate_core::{InputError, Node, Note, Span};
 use std::sync::Arc;
 
+pub mod terraform;
+
+pub mod actions;
+pub mod cloudformation;
+pub mod discover;
+pub mod dockerfile;
+mod extent;
+pub mod json;
+pub mod kubernetes;
+
 /// The kind of source a resource came from. Names match Checkov's framework names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SourceKind {

@@ -1,0 +1,16 @@
+resource "aws_eks_cluster" "default_public" {
+  name     = "main"
+  role_arn = "arn:aws:iam::123456789012:role/eks"
+  vpc_config {
+    subnet_ids = ["subnet-0123456789abcdef0"]
+  }
+}
+resource "aws_eks_cluster" "explicit_public" {
+  name     = "batch"
+  role_arn = "arn:aws:iam::123456789012:role/eks"
+  vpc_config {
+    subnet_ids             = ["subnet-0123456789abcdef0"]
+    endpoint_public_access = true
+    public_access_cidrs    = ["203.0.113.0/24"]
+  }
+}

@@ -1,0 +1,4 @@
+resource "aws_rds_cluster" "iam" {
+  engine                              = "aurora-mysql"
+  iam_database_authentication_enabled = true
+}

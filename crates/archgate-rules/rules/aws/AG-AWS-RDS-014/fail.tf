@@ -1,0 +1,4 @@
+resource "aws_rds_cluster" "orders" {
+  engine                = "aurora-postgresql"
+  copy_tags_to_snapshot = false
+}

@@ -1,0 +1,4 @@
+resource "aws_sqs_queue" "plaintext" {
+  name                    = "orders"
+  sqs_managed_sse_enabled = false
+}

@@ -1,0 +1,17 @@
+resource "azurerm_kubernetes_cluster" "private_api" {
+  name                = "private-api-aks"
+  location            = "westeurope"
+  resource_group_name = "rg-k8s"
+  dns_prefix          = "privateapi"
+
+  default_node_pool {
+    name       = "system"
+    vm_size    = "Standard_D4s_v5"
+    node_count = 3
+  }
+
+  identity {
+    type = "SystemAssigned"
+  }
+  private_cluster_enabled = true
+}

@@ -1,0 +1,24 @@
+resource "azurerm_kubernetes_cluster" "few_pods" {
+  name                = "few-pods-aks"
+  location            = "westeurope"
+  resource_group_name = "rg-k8s"
+  dns_prefix          = "fewpods"
+
+  default_node_pool {
+    name       = "system"
+    vm_size    = "Standard_D4s_v5"
+    node_count = 3
+    max_pods   = 30
+  }
+
+  identity {
+    type = "SystemAssigned"
+  }
+}
+
+resource "azurerm_kubernetes_cluster_node_pool" "default_pods" {
+  name                  = "user"
+  kubernetes_cluster_id = azurerm_kubernetes_cluster.few_pods.id
+  vm_size               = "Standard_D4s_v5"
+  node_count            = 3
+}

@@ -1,0 +1,21 @@
+resource "azurerm_kubernetes_cluster" "dashboard" {
+  name                = "dashboard-aks"
+  location            = "westeurope"
+  resource_group_name = "rg-k8s"
+  dns_prefix          = "dashboard"
+
+  default_node_pool {
+    name       = "system"
+    vm_size    = "Standard_D4s_v5"
+    node_count = 3
+  }
+
+  identity {
+    type = "SystemAssigned"
+  }
+  addon_profile {
+    kube_dashboard {
+      enabled = true
+    }
+  }
+}

@@ -1,0 +1,6 @@
+resource "azurerm_app_service" "no_identity" {
+  name                = "no-identity-app"
+  location            = "westeurope"
+  resource_group_name = "rg-web"
+  app_service_plan_id = azurerm_service_plan.web.id
+}

@@ -1,0 +1,8 @@
+resource "azurerm_managed_disk" "exportable" {
+  name                 = "exportable"
+  location             = "westeurope"
+  resource_group_name  = "rg-compute"
+  storage_account_type = "Premium_LRS"
+  create_option        = "Empty"
+  disk_size_gb         = 128
+}

@@ -1,0 +1,21 @@
+resource "azurerm_key_vault" "private_vault" {
+  name                = "private-vault-kv"
+  location            = "westeurope"
+  resource_group_name = "rg-sec"
+  tenant_id           = var.tenant_id
+  sku_name            = "standard"
+  public_network_access_enabled = false
+}
+
+resource "azurerm_key_vault" "restricted_vault" {
+  name                = "restricted-vault-kv"
+  location            = "westeurope"
+  resource_group_name = "rg-sec"
+  tenant_id           = var.tenant_id
+  sku_name            = "standard"
+  network_acls {
+    default_action = "Deny"
+    bypass         = "AzureServices"
+    ip_rules       = ["203.0.113.0/24"]
+  }
+}

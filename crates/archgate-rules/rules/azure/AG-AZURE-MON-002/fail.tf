@@ -1,0 +1,11 @@
+resource "azurerm_monitor_log_profile" "partial_profile" {
+  name               = "default"
+  categories         = ["Write"]
+  locations          = ["global", "westeurope"]
+  storage_account_id = azurerm_storage_account.logs.id
+
+  retention_policy {
+    enabled = true
+    days    = 365
+  }
+}

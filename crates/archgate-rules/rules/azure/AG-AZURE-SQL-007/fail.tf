@@ -1,0 +1,8 @@
+resource "azurerm_sql_server" "legacy" {
+  name                         = "legacy-sqlserver"
+  resource_group_name          = "rg-data"
+  location                     = "westeurope"
+  version                      = "12.0"
+  administrator_login          = "sqladmin"
+  administrator_login_password = var.sql_password
+}

@@ -1,0 +1,18 @@
+resource "azurerm_mssql_server" "default" {
+  name                         = "default-sqlserver"
+  resource_group_name          = "rg-data"
+  location                     = "westeurope"
+  version                      = "12.0"
+  administrator_login          = "sqladmin"
+  administrator_login_password = var.sql_password
+}
+
+resource "azurerm_mssql_server" "open" {
+  name                         = "open-sqlserver"
+  resource_group_name          = "rg-data"
+  location                     = "westeurope"
+  version                      = "12.0"
+  administrator_login          = "sqladmin"
+  administrator_login_password = var.sql_password
+  public_network_access_enabled = true
+}

@@ -1,0 +1,9 @@
+resource "azurerm_mssql_server" "private" {
+  name                         = "private-sqlserver"
+  resource_group_name          = "rg-data"
+  location                     = "westeurope"
+  version                      = "12.0"
+  administrator_login          = "sqladmin"
+  administrator_login_password = var.sql_password
+  public_network_access_enabled = false
+}

@@ -1,0 +1,18 @@
+resource "azurerm_mssql_server" "unset" {
+  name                         = "unset-sqlserver"
+  resource_group_name          = "rg-data"
+  location                     = "westeurope"
+  version                      = "12.0"
+  administrator_login          = "sqladmin"
+  administrator_login_password = var.sql_password
+}
+
+resource "azurerm_mssql_server" "old" {
+  name                         = "old-sqlserver"
+  resource_group_name          = "rg-data"
+  location                     = "westeurope"
+  version                      = "12.0"
+  administrator_login          = "sqladmin"
+  administrator_login_password = var.sql_password
+  minimum_tls_version          = "1.0"
+}

@@ -1,0 +1,9 @@
+resource "azurerm_mssql_server" "modern" {
+  name                         = "modern-sqlserver"
+  resource_group_name          = "rg-data"
+  location                     = "westeurope"
+  version                      = "12.0"
+  administrator_login          = "sqladmin"
+  administrator_login_password = var.sql_password
+  minimum_tls_version          = "1.2"
+}

@@ -1,0 +1,2 @@
+FROM rockylinux:9.3
+RUN dnf install -y httpd && dnf clean all

@@ -1,0 +1,2 @@
+FROM debian:12.6
+EXPOSE 8080 22/tcp

@@ -1,0 +1,2 @@
+FROM debian:12.6
+RUN useradd --no-log-init --shell /usr/sbin/nologin app

@@ -1,0 +1,895 @@
+//! Native checks for hard-coded secrets: the rules under `rules/secrets/`,
+//! run on every resource of every source kind (`resources: [all]`).
+//!
+//! Each check walks the string values of a resource body with the name they
+//! are written under (the mapping key; for `{name: X, value: Y}` pairs and
+//! `NAME=value` words the name; for a Terraform `variable` default, the
+//! variable's name) and looks for one kind of secret: AWS keys, private key
+//! blocks, well-known token formats, credentials in URLs, or a password-like
+//! name holding a literal, non-trivial value (Shannon entropy of at least 3
+//! bits per character, the threshold Checkov's keyword-and-entropy detector
+//! uses). Kubernetes `Secret` objects are judged on their `data` and
+//! `stringData`.
+//!
+//! A finding is reported only where the secret is actually written: the
+//! matched text must appear in the file's text inside the value's span,
+//! so a variable default resolved into the place that uses it is reported
+//! once, at the default. The line is the line of the match within the value
+//! (heredocs and multi-line strings included).
+//!
+//! Not for: scanning files that are not IaC, git history, or verifying that
+//! a secret is live.
+
+use super::{CheckFn, Context, Hit};
+use archgate_core::{Node, Span, Value};
+use archgate_iac::Resource;
+
+/// The native secret checks, by rule id.
+pub const CHECKS: &[(&str, CheckFn)] = &[
+    ("AG-SECRET-AWS-001", aws_keys),
+    ("AG-SECRET-KEY-001", private_keys),
+    ("AG-SECRET-TOKEN-001", known_tokens),
+    ("AG-SECRET-URL-001", url_credentials),
+    ("AG-SECRET-GEN-001", password_attributes),
+    ("AG-SECRET-K8S-001", kubernetes_secret_data),
+];
+
+// ---------------------------------------------------------------------------
+// Walking values
+// ---------------------------------------------------------------------------
+
+/// One string found in a resource: where, under which name, and whether it
+/// is an unresolved expression's source text.
+struct Text<'a> {
+    node: &'a Node,
+    text: &'a str,
+    /// The name it is written under (lower-cased), `""` when none.
+    name: String,
+    /// Dotted path of keys, for hit keys.
+    path: String,
+    unresolved: bool,
+}
+
+fn walk<'a>(n: &'a Node, name: &str, path: &str, out: &mut Vec<Text<'a>>) {
+    match &n.value {
+        Value::Str(s) => out.push(Text {
+            node: n,
+            text: s,
+            name: name.to_ascii_lowercase(),
+            path: path.to_string(),
+            unresolved: false,
+        }),
+        Value::Unknown(s) => out.push(Text {
+            node: n,
+            text: s,
+            name: name.to_ascii_lowercase(),
+            path: path.to_string(),
+            unresolved: true,
+        }),
+        Value::Map(entries) => {
+            // `{name: DB_PASSWORD, value: …}` (Kubernetes env, ECS container
+            // definitions): the value is written under the sibling name.
+            let pair_name = n
+                .get("name")
+                .and_then(Node::as_str)
+                .filter(|_| n.get("value").is_some());
+            for (k, v) in entries {
+                let child = if path.is_empty() {
+                    k.name.clone()
+                } else {
+                    format!("{path}.{}", k.name)
+                };
+                let nm = match (pair_name, k.name.as_str()) {
+                    (Some(p), "value") => p,
+                    _ => k.name.as_str(),
+                };
+                walk(v, nm, &child, out);
+            }
+        }
+        Value::Seq(items) => {
+            for (i, v) in items.iter().enumerate() {
+                walk(v, name, &format!("{path}[{i}]"), out);
+            }
+        }
+        Value::Tagged(_, inner) => walk(inner, name, path, out),
+        _ => {}
+    }
+}
+
+/// Every string of the resource with its name. A Terraform variable's
+/// default is named after the variable.
+fn texts(r: &Resource) -> Vec<Text<'_>> {
+    let mut out = Vec::new();
+    if r.block == "variable" {
+        for (k, v) in r.body.as_map().unwrap_or(&[]) {
+            let name = if k.name == "default" {
+                r.name.as_str()
+            } else {
+                k.name.as_str()
+            };
+            walk(v, name, &k.name, &mut out);
+        }
+    } else {
+        walk(&r.body, "", "", &mut out);
+    }
+    out
+}
+
+/// The line of `needle` at byte `offset` of a value, when the file's text
+/// inside the value's span really contains it; `None` when the value was
+/// not written here (resolved from elsewhere) or the text is unavailable.
+fn located(ctx: &Context, r: &Resource, span: Span, needle: &str) -> Option<Span> {
+    let text = ctx.text(&r.file)?;
+    let src = text.get(span.start..span.end.min(text.len()))?;
+    let at = src.find(needle)?;
+    let before = &src[..at];
+    let newlines = before.bytes().filter(|b| *b == b'\n').count() as u32;
+    let col = match before.rfind('\n') {
+        Some(i) => before[i + 1..].chars().count() as u32 + 1,
+        None => span.col + before.chars().count() as u32,
+    };
+    Some(Span {
+        start: span.start + at,
+        end: span.start + at + needle.len(),
+        line: span.line + newlines,
+        col,
+        end_line: span.line + newlines,
+        end_col: col + needle.chars().count() as u32,
+    })
+}
+
+/// Collects hits, one per line and rule, for the matches `find` returns in
+/// each string (`(matched text, what it is)`).
+fn scan(
+    r: &Resource,
+    ctx: &Context,
+    include_unresolved: bool,
+    find: impl Fn(&Text) -> Vec<(String, String)>,
+) -> Vec<Hit> {
+    let mut hits: Vec<Hit> = Vec::new();
+    for t in texts(r) {
+        if t.unresolved && !include_unresolved {
+            continue;
+        }
+        for (needle, what) in find(&t) {
+            let Some(span) = located(ctx, r, t.node.span, &needle) else {
+                continue;
+            };
+            if hits.iter().any(|h| h.span.line == span.line) {
+                continue;
+            }
+            let key = if t.path.is_empty() {
+                what.clone()
+            } else {
+                t.path.clone()
+            };
+            hits.push(Hit {
+                span,
+                message: format!("{what} is hard-coded in {}", describe(r, &t)),
+                key: format!("{key}#{}", hits.len()),
+            });
+        }
+    }
+    hits
+}
+
+fn describe(r: &Resource, t: &Text) -> String {
+    if t.path.is_empty() {
+        r.address.clone()
+    } else {
+        format!("{} ({})", r.address, t.path)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Token scanning helpers
+// ---------------------------------------------------------------------------
+
+/// Maximal runs of characters satisfying `word`, with their byte offsets.
+fn tokens(s: &str, word: impl Fn(char) -> bool) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices() {
+        match (word(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(st)) => {
+                out.push(&s[st..i]);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(st) = start {
+        out.push(&s[st..]);
+    }
+    out
+}
+
+fn alnum(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+}
+
+/// Shannon entropy in bits per character.
+pub fn entropy(s: &str) -> f64 {
+    let mut counts: Vec<(char, usize)> = Vec::new();
+    let mut n = 0usize;
+    for c in s.chars() {
+        n += 1;
+        match counts.iter_mut().find(|(k, _)| *k == c) {
+            Some((_, v)) => *v += 1,
+            None => counts.push((c, 1)),
+        }
+    }
+    if n == 0 {
+        return 0.0;
+    }
+    counts
+        .iter()
+        .map(|(_, v)| {
+            let p = *v as f64 / n as f64;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+// ---------------------------------------------------------------------------
+// AWS keys
+// ---------------------------------------------------------------------------
+
+/// An AWS access key id: a known prefix and 16 more upper-case letters or digits.
+pub fn is_aws_access_key_id(tok: &str) -> bool {
+    tok.len() == 20
+        && [
+            "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA",
+        ]
+        .iter()
+        .any(|p| tok.starts_with(p))
+        && tok
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+/// A 40-character AWS secret access key shape.
+fn is_aws_secret_shape(tok: &str) -> bool {
+    tok.len() == 40
+        && tok
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+')
+        && tok.bytes().any(|b| b.is_ascii_lowercase())
+        && tok
+            .bytes()
+            .any(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+/// Names under which an AWS secret access key is written.
+fn aws_secret_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.contains("secret_access_key")
+        || n.contains("secretaccesskey")
+        || n == "secret_key"
+        || n == "aws_secret_key"
+        || (n.contains("aws") && n.contains("secret"))
+}
+
+/// `(name, value)` assignments written inside a string, one per line:
+/// `export AWS_SECRET_ACCESS_KEY=…`, `password: …`, `--token=…`.
+fn inline_assignments(s: &str) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    for line in s.lines() {
+        let mut rest = line;
+        while let Some(eq) = rest.find(['=', ':']) {
+            let before = &rest[..eq];
+            let name = before
+                .trim_end()
+                .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+                .next()
+                .unwrap_or("")
+                .trim_start_matches('-');
+            let after = rest[eq + 1..].trim_start();
+            let value = match after.chars().next() {
+                Some(q @ ('"' | '\'')) => after[1..].split(q).next().unwrap_or(""),
+                _ => after
+                    .split(|c: char| c.is_whitespace() || c == ';' || c == ',')
+                    .next()
+                    .unwrap_or(""),
+            };
+            if !name.is_empty() && !value.is_empty() {
+                out.push((name, value));
+            }
+            rest = &rest[eq + 1..];
+        }
+    }
+    out
+}
+
+fn aws_keys(r: &Resource, ctx: &Context) -> Vec<Hit> {
+    scan(r, ctx, true, |t| {
+        let mut found = Vec::new();
+        for tok in tokens(t.text, alnum) {
+            if is_aws_access_key_id(tok) {
+                found.push((tok.to_string(), "an AWS access key id".to_string()));
+            }
+        }
+        if !t.unresolved {
+            let secret_tok = |c: char| c.is_ascii_alphanumeric() || c == '/' || c == '+';
+            if aws_secret_name(&t.name) {
+                for tok in tokens(t.text, secret_tok) {
+                    if is_aws_secret_shape(tok) {
+                        found.push((tok.to_string(), "an AWS secret access key".to_string()));
+                    }
+                }
+            }
+            for (name, value) in inline_assignments(t.text) {
+                if aws_secret_name(name) && is_aws_secret_shape(value) {
+                    found.push((value.to_string(), "an AWS secret access key".to_string()));
+                }
+            }
+        }
+        found
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Private keys
+// ---------------------------------------------------------------------------
+
+fn private_keys(r: &Resource, ctx: &Context) -> Vec<Hit> {
+    scan(r, ctx, true, |t| {
+        let mut found = Vec::new();
+        let mut rest = t.text;
+        while let Some(i) = rest.find("-----BEGIN ") {
+            let after = &rest[i + "-----BEGIN ".len()..];
+            let Some(end) = after.find("-----") else {
+                break;
+            };
+            let label = &after[..end];
+            // An encrypted key is still a key, but it is the unencrypted
+            // ones that hand over an identity as is.
+            if label.ends_with("PRIVATE KEY") || label == "PGP PRIVATE KEY BLOCK" {
+                // Only a block with key material on the lines after the
+                // header, not a lone placeholder header.
+                let body = &after[end + 5..];
+                let material = body
+                    .lines()
+                    .skip(1)
+                    .map(str::trim)
+                    .find(|l| !l.is_empty())
+                    .is_some_and(|l| l.len() >= 16 || l.contains(':'));
+                if material {
+                    found.push((
+                        format!("-----BEGIN {label}-----"),
+                        format!("a private key ({label})"),
+                    ));
+                }
+            }
+            rest = &after[end..];
+        }
+        found
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Well-known token formats
+// ---------------------------------------------------------------------------
+
+/// The kind of a well-known token, if `tok` is one.
+fn token_kind(tok: &str) -> Option<&'static str> {
+    let rest_len = |p: &str| tok.len() - p.len();
+    let body_ok = |p: &str, min: usize| {
+        rest_len(p) >= min
+            && tok[p.len()..]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    };
+    for (prefix, min, what) in [
+        ("ghp_", 36, "a GitHub personal access token"),
+        ("gho_", 36, "a GitHub OAuth token"),
+        ("ghu_", 36, "a GitHub user-to-server token"),
+        ("ghs_", 36, "a GitHub server-to-server token"),
+        ("ghr_", 36, "a GitHub refresh token"),
+        (
+            "github_pat_",
+            60,
+            "a GitHub fine-grained personal access token",
+        ),
+        ("glpat-", 20, "a GitLab personal access token"),
+        ("xoxb-", 20, "a Slack bot token"),
+        ("xoxp-", 20, "a Slack user token"),
+        ("xoxa-", 20, "a Slack app token"),
+        ("xoxs-", 20, "a Slack session token"),
+        ("sk_live_", 24, "a Stripe live secret key"),
+        ("rk_live_", 24, "a Stripe live restricted key"),
+        ("npm_", 36, "an npm access token"),
+        ("AIza", 35, "a Google API key"),
+        ("SG.", 60, "a SendGrid API key"),
+    ] {
+        if tok.starts_with(prefix) && body_ok(prefix, min) {
+            return Some(what);
+        }
+    }
+    None
+}
+
+/// A JSON Web Token: three base64url parts, the first decoding to a JSON
+/// header (`eyJ` is `{"` in base64).
+fn is_jwt(tok: &str) -> bool {
+    let parts: Vec<&str> = tok.split('.').collect();
+    parts.len() == 3
+        && parts[0].starts_with("eyJ")
+        && parts[1].starts_with("eyJ")
+        && parts[0].len() >= 10
+        && parts[1].len() >= 10
+        && parts[2].len() >= 16
+        && parts.iter().all(|p| {
+            p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        })
+}
+
+fn known_tokens(r: &Resource, ctx: &Context) -> Vec<Hit> {
+    scan(r, ctx, true, |t| {
+        let mut found = Vec::new();
+        let tok_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.';
+        for tok in tokens(t.text, tok_char) {
+            if is_jwt(tok) {
+                found.push((tok.to_string(), "a JSON Web Token".to_string()));
+                continue;
+            }
+            // Token formats do not contain dots except SendGrid's.
+            for piece in tok.split('.') {
+                let piece_start = if tok.starts_with("SG.") { tok } else { piece };
+                if let Some(what) = token_kind(piece_start) {
+                    found.push((piece_start.to_string(), what.to_string()));
+                    break;
+                }
+            }
+        }
+        // Azure storage connection strings carry the account key.
+        if let Some(i) = t.text.find("AccountKey=") {
+            let key: String = t.text[i + "AccountKey=".len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
+                .collect();
+            if key.len() >= 40 {
+                found.push((key, "an Azure storage account key".to_string()));
+            }
+        }
+        found
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Credentials in URLs
+// ---------------------------------------------------------------------------
+
+fn url_credentials(r: &Resource, ctx: &Context) -> Vec<Hit> {
+    // Unresolved expressions too: a literal URL inside `jsonencode(…)` is
+    // still written in the file.
+    scan(r, ctx, true, |t| {
+        let mut found = Vec::new();
+        let mut rest = t.text;
+        while let Some(i) = rest.find("://") {
+            let after = &rest[i + 3..];
+            let authority: &str = after
+                .split(|c: char| c == '/' || c == '?' || c.is_whitespace() || c == '"' || c == '\'')
+                .next()
+                .unwrap_or("");
+            if let Some((userinfo, _host)) = authority.rsplit_once('@') {
+                if let Some((user, pass)) = userinfo.split_once(':') {
+                    let placeholder = pass.is_empty()
+                        || pass.starts_with('$')
+                        || pass.starts_with('<')
+                        || pass.starts_with('{')
+                        || pass.chars().all(|c| c == '*' || c == 'x' || c == 'X');
+                    if !user.is_empty() && !placeholder {
+                        found.push((format!("{userinfo}@"), "a password in a URL".to_string()));
+                    }
+                }
+            }
+            rest = after;
+        }
+        found
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Password-like attributes
+// ---------------------------------------------------------------------------
+
+/// Name parts that say the value is a credential.
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "api-key",
+    "private_key",
+    "privatekey",
+    "access_key",
+    "accesskey",
+    "auth_key",
+    "credential",
+    "client_secret",
+];
+
+/// Name parts that say the value is about a credential, not the credential
+/// (matched against whole parts of the name: `secret_name`, `tokenTtl`).
+const NOT_SECRET_PARTS: &[&str] = &[
+    "name",
+    "id",
+    "ids",
+    "arn",
+    "file",
+    "path",
+    "url",
+    "uri",
+    "endpoint",
+    "length",
+    "ttl",
+    "version",
+    "ref",
+    "type",
+    "policy",
+    "rotation",
+    "rotate",
+    "schedule",
+    "expression",
+    "enabled",
+    "enable",
+    "required",
+    "min",
+    "max",
+    "expiry",
+    "expiration",
+    "expires",
+    "duration",
+    "count",
+    "kms",
+    "mount",
+    "template",
+    "format",
+    "hint",
+    "prompt",
+    "reset",
+    "manage",
+    "description",
+    "label",
+    "selector",
+    "annotation",
+    "provider",
+    "source",
+    "location",
+    "store",
+    "vault",
+    "algorithm",
+    "regex",
+    "pattern",
+    "complexity",
+    "encrypted",
+    "existing",
+    "header",
+    "parameter",
+    "field",
+    "var",
+    "variable",
+    "audience",
+    "issuer",
+    "lifetime",
+    "timeout",
+    "wo_version",
+    "key_id",
+    "namespace",
+    "generate",
+    "generated",
+    "special",
+    "upper",
+    "lower",
+    "numeric",
+    "auth_type",
+];
+
+/// The parts of a name: split on `_`, `-`, `.`, `/` and camelCase humps,
+/// lower-cased.
+fn name_parts(name: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !cur.is_empty() {
+                parts.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+            parts.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        cur.push(c.to_ascii_lowercase());
+    }
+    if !cur.is_empty() {
+        parts.push(cur);
+    }
+    parts
+}
+
+/// True when `name` marks a credential.
+pub fn secret_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    let parts = name_parts(name);
+    let joined = parts.join("_");
+    let credential = SECRET_WORDS.iter().any(|w| n.contains(w) || joined.contains(w))
+        // `pwd` only as a whole name part (`db_pwd`), never inside words.
+        || parts.iter().any(|p| p == "pwd");
+    let about = parts.iter().any(|p| NOT_SECRET_PARTS.contains(&p.as_str()))
+        || NOT_SECRET_PARTS
+            .iter()
+            .filter(|w| w.contains('_'))
+            .any(|w| joined.contains(w));
+    credential && !about
+}
+
+/// True when a value is a literal that could be a real credential (not a
+/// reference, placeholder, template, number, boolean or path).
+fn literal_secret(value: &str) -> bool {
+    let v = value.trim();
+    if v.len() < 6 || v.len() > 500 {
+        return false;
+    }
+    let looks_like_reference = v.contains("${")
+        || v.contains("{{")
+        || v.contains("$(")
+        || v.starts_with('$')
+        || v.starts_with('<')
+        || v.starts_with('/')
+        || v.starts_with("./")
+        || v.starts_with("arn:")
+        || v.starts_with("projects/")
+        || v.starts_with("http://")
+        || v.starts_with("https://")
+        || v.starts_with("vault:")
+        || v.starts_with("ssm:")
+        || v.contains(' ');
+    if looks_like_reference || v.parse::<f64>().is_ok() {
+        return false;
+    }
+    if matches!(
+        v.to_ascii_lowercase().as_str(),
+        "true" | "false" | "null" | "none"
+    ) {
+        return false;
+    }
+    entropy(v) >= 3.0
+}
+
+/// True when a secret-like key holding `value` most likely names another
+/// object (`existingSecret: db-credentials`): a Kubernetes object name.
+fn names_an_object(name: &str, value: &str) -> bool {
+    (name.ends_with("secret") || name.ends_with("secrets") || name.ends_with("token"))
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && value.contains('-')
+}
+
+fn password_attributes(r: &Resource, ctx: &Context) -> Vec<Hit> {
+    // Kubernetes Secret payloads are AG-SECRET-K8S-001's.
+    if r.kind == "Secret" {
+        return Vec::new();
+    }
+    scan(r, ctx, false, |t| {
+        let mut found = Vec::new();
+        let mut consider = |name: &str, value: &str| {
+            let n = name.to_ascii_lowercase();
+            let v = value.trim().trim_matches(['"', '\'']);
+            if secret_name(&n)
+                && literal_secret(v)
+                && !names_an_object(&n, v)
+                // AWS keys are AG-SECRET-AWS-001's.
+                && !(aws_secret_name(&n) && is_aws_secret_shape(v))
+                && !is_aws_access_key_id(v)
+            {
+                found.push((v.to_string(), format!("a credential ({name})")));
+            }
+        };
+        if !t.text.contains('\n') && !t.text.contains('=') {
+            consider(&t.name, t.text);
+        } else if !t.text.contains('\n') && t.text.contains('=') && !t.text.contains(' ') {
+            // `NAME=value` words (Dockerfile ENV/ARG, command arguments).
+            if let Some((n, v)) = t.text.split_once('=') {
+                consider(n.trim_start_matches('-'), v);
+            }
+        } else {
+            for (n, v) in inline_assignments(t.text) {
+                consider(n, v);
+            }
+        }
+        found
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Kubernetes Secrets
+// ---------------------------------------------------------------------------
+
+fn kubernetes_secret_data(r: &Resource, ctx: &Context) -> Vec<Hit> {
+    if r.kind != "Secret" {
+        return Vec::new();
+    }
+    let mut hits = Vec::new();
+    for section in ["data", "stringData"] {
+        let Some(entries) = r.body.get(section).and_then(Node::as_map) else {
+            continue;
+        };
+        for (k, v) in entries {
+            let Some(value) = v.as_str() else { continue };
+            let lower = k.name.to_ascii_lowercase();
+            // Certificates and CA bundles are public material.
+            let public = lower.ends_with(".crt")
+                || lower.ends_with(".pub")
+                || lower.contains("ca-bundle")
+                || lower == "ca.pem";
+            if public || value.trim().is_empty() || value.contains("{{") || value.contains("${") {
+                continue;
+            }
+            let span = located(ctx, r, v.span, value.trim()).unwrap_or(k.span);
+            hits.push(Hit {
+                span,
+                message: format!(
+                    "{} carries the value of '{}' in the manifest; anyone with read access to the repository has it",
+                    r.address, k.name
+                ),
+                key: format!("{section}.{}", k.name),
+            });
+        }
+    }
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aws_key_shapes() {
+        assert!(is_aws_access_key_id("AKIAIOSFODNN7EXAMPLE"));
+        assert!(!is_aws_access_key_id("AKIAIOSFODNN7EXAMPL"));
+        assert!(is_aws_secret_shape(
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+        ));
+    }
+
+    #[test]
+    fn names_that_mark_credentials() {
+        assert!(secret_name("administrator_login_password"));
+        assert!(secret_name("DB_PASSWORD"));
+        assert!(secret_name("db_pwd"));
+        assert!(!secret_name("password_length"));
+        assert!(!secret_name(
+            "master_user_password_rotation_schedule_expression"
+        ));
+        assert!(!secret_name("secret_name"));
+        assert!(!secret_name("kms_key_id"));
+        assert!(!secret_name("secretKeyRef"));
+        assert!(secret_name("clientSecret"));
+        assert!(!secret_name("tokenTTL"));
+    }
+
+    #[test]
+    fn literals_need_entropy_and_no_reference_syntax() {
+        assert!(literal_secret("SuperSecretPassw0rd"));
+        assert!(literal_secret("Aa12345678"));
+        assert!(!literal_secret("changeme"));
+        assert!(!literal_secret("${var.password}"));
+        assert!(!literal_secret("/run/secrets/db"));
+        assert!(!literal_secret("12345678"));
+    }
+
+    #[test]
+    fn inline_assignments_in_scripts() {
+        let a = inline_assignments("export AWS_SECRET_ACCESS_KEY=abc\n--password='x y' user: bob");
+        assert_eq!(
+            a,
+            vec![
+                ("AWS_SECRET_ACCESS_KEY", "abc"),
+                ("password", "x y"),
+                ("user", "bob")
+            ]
+        );
+    }
+
+    #[test]
+    fn token_formats() {
+        assert_eq!(
+            token_kind("ghp_0123456789abcdefghijABCDEFGHIJ012345"),
+            Some("a GitHub personal access token")
+        );
+        assert!(is_jwt("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"));
+        assert!(!is_jwt("a.b.c"));
+    }
+
+    /// Runs `check` on the Kubernetes documents of `text`, with the file
+    /// text available to the context as the engine provides it.
+    fn lines(check: CheckFn, text: &str) -> Vec<u32> {
+        let resources = archgate_core::yaml::parse_documents(text)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|body| Resource {
+                source: archgate_iac::SourceKind::Kubernetes,
+                block: "resource".into(),
+                kind: body.get("kind").and_then(Node::as_str).unwrap_or("").into(),
+                name: "x".into(),
+                address: "x".into(),
+                file: "m.yaml".into(),
+                span: body.span,
+                body,
+                module: None,
+                multiple: false,
+                labels: Vec::new(),
+            })
+            .collect();
+        let unit = archgate_iac::ParsedUnit {
+            files: vec![archgate_iac::SourceFile {
+                path: "m.yaml".into(),
+                text: text.into(),
+            }],
+            resources,
+            ..Default::default()
+        };
+        let ctx = Context::new(&unit);
+        unit.resources
+            .iter()
+            .flat_map(|r| check(r, &ctx))
+            .map(|h| h.span.line)
+            .collect()
+    }
+
+    #[test]
+    fn reports_the_line_inside_a_multi_line_value() {
+        let text = "kind: ConfigMap
+metadata: {name: c}
+data:
+  run.sh: |
+    #!/bin/sh
+    export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
+";
+        assert_eq!(lines(aws_keys, text), vec![6]);
+    }
+
+    #[test]
+    fn env_pairs_are_named_by_their_sibling() {
+        let text = "kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: a
+      env:
+        - name: DB_PASSWORD
+          value: Xk9mQ2vLp7
+        - name: DB_HOST
+          value: db.internal.example
+";
+        assert_eq!(lines(password_attributes, text), vec![8]);
+    }
+
+    #[test]
+    fn secret_payloads_skip_certificates() {
+        let text = "kind: Secret
+metadata: {name: s}
+data:
+  tls.crt: QUJD
+  tls.key: S0VZS0VZS0VZ
+";
+        assert_eq!(lines(kubernetes_secret_data, text), vec![5]);
+    }
+
+    #[test]
+    fn entropy_of_strings() {
+        assert!(entropy("aaaa") < 0.01);
+        assert!((entropy("ab") - 1.0).abs() < 1e-9);
+    }
+}

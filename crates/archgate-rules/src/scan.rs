@@ -1,0 +1,151 @@
+//! `archgate scan`: discover the IaC under a root, load each work item once
+//! (in parallel, on a rayon pool), run every applicable rule on it, drop it,
+//! and gather one deterministic [`Report`]. Memory is bounded by the largest
+//! unit being evaluated per thread, not by the tree.
+//! With `baseline` set, findings listed in that file are suppressed
+//! (see [`crate::baseline`]).
+
+use crate::baseline::Baseline;
+use crate::engine::{Engine, Selection};
+use archgate_core::report::Stats;
+use archgate_core::{Finding, InputError, Note, Report, RuleMeta};
+use archgate_iac::discover::{discover, load, DiscoverOptions};
+use archgate_iac::SourceKind;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashSet};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+/// What to scan and how.
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    /// Only these source kinds (`--framework`); `None` = all.
+    pub frameworks: Option<Vec<SourceKind>>,
+    /// `--check`: only these rules (ids, aliases, wildcards, a severity).
+    pub checks: Vec<String>,
+    /// `--skip-check` and settings `skipChecks`: findings stay, suppressed (`config`).
+    pub skip_checks: Vec<String>,
+    /// `--external-checks-dir`: Checkov YAML policies and archgate rule files.
+    pub external_checks_dirs: Vec<PathBuf>,
+    /// `--baseline FILE`: findings listed there are suppressed (`baseline`).
+    pub baseline: Option<PathBuf>,
+    /// Globs (relative to the root) to leave out.
+    pub exclude: Vec<String>,
+    /// Worker threads; `None` = one per core.
+    pub threads: Option<usize>,
+    /// Print a progress counter on stderr when it is a terminal.
+    pub progress: bool,
+}
+
+/// Scans `root` (a directory or one file).
+pub fn scan(root: &Path, opts: &ScanOptions) -> Report {
+    let started = Instant::now();
+    let mut report = Report {
+        command: "scan".into(),
+        root: root.display().to_string(),
+        ..Report::default()
+    };
+    let mut extra = Vec::new();
+    for dir in &opts.external_checks_dirs {
+        let (mut rules, mut errors) = crate::external::load_dir(dir);
+        extra.append(&mut rules);
+        report.errors.append(&mut errors);
+    }
+    let engine = Engine::new(
+        extra,
+        &Selection {
+            checks: opts.checks.clone(),
+            skip_checks: opts.skip_checks.clone(),
+        },
+    );
+    let (items, mut errors) = discover(
+        root,
+        &DiscoverOptions {
+            exclude: opts.exclude.clone(),
+            frameworks: opts.frameworks.clone(),
+        },
+    );
+    report.errors.append(&mut errors);
+
+    let done = AtomicUsize::new(0);
+    let total = items.len();
+    let show_progress = opts.progress && total > 1 && std::io::stderr().is_terminal();
+    let run = || -> Vec<UnitOutput> {
+        items
+            .par_iter()
+            .map(|item| {
+                let unit = load(root, item);
+                let result = engine.evaluate(&unit);
+                if show_progress {
+                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    if n == total || n % 50 == 0 {
+                        eprint!("\rscanned {n}/{total}");
+                        if n == total {
+                            eprintln!();
+                        }
+                    }
+                }
+                UnitOutput {
+                    files: unit.files.len(),
+                    resources: unit.resources.len(),
+                    findings: result.findings,
+                    errors: unit.errors,
+                    notes: unit.notes.into_iter().chain(result.notes).collect(),
+                }
+            })
+            .collect()
+    };
+    let outputs = match opts.threads {
+        Some(n) => match rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+        {
+            Ok(pool) => pool.install(run),
+            Err(e) => {
+                report.notes.push(Note {
+                    file: None,
+                    message: format!("could not start {n} threads ({e}); using the default pool"),
+                });
+                run()
+            }
+        },
+        None => run(),
+    };
+    let mut stats = Stats::default();
+    for o in outputs {
+        stats.files += o.files;
+        stats.resources += o.resources;
+        report.findings.extend(o.findings);
+        report.errors.extend(o.errors);
+        report.notes.extend(o.notes);
+    }
+    if let Some(path) = &opts.baseline {
+        match Baseline::read(path) {
+            Ok(b) => b.apply(&mut report.findings, &path.display().to_string()),
+            Err(e) => report.errors.push(e),
+        }
+    }
+    report.sort();
+    let mut fired: BTreeMap<&str, &RuleMeta> = BTreeMap::new();
+    let fired_ids: HashSet<&str> = report.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    for r in engine.rules() {
+        if fired_ids.contains(r.meta.id.as_str()) {
+            fired.entry(r.meta.id.as_str()).or_insert(&r.meta);
+        }
+    }
+    report.rules = fired.into_values().cloned().collect();
+    stats.rules = engine.rule_count();
+    stats.duration_ms = started.elapsed().as_millis() as u64;
+    report.stats = stats;
+    report
+}
+
+struct UnitOutput {
+    files: usize,
+    resources: usize,
+    findings: Vec<Finding>,
+    errors: Vec<InputError>,
+    notes: Vec<Note>,
+}

@@ -1,0 +1,420 @@
+//! One function per subcommand. Each returns the process exit code, or an
+//! error message for a usage/input problem (exit 2).
+
+use crate::cli::{
+    CheckArgs, Cli, Command, ExplainArgs, InitArgs, OutputArgs, RuleSelection, RulesArgs, ScanArgs,
+};
+use archgate_core::render::{render, Format, RenderOptions};
+use archgate_core::report::{exit, Report};
+use archgate_core::{InputError, Note, RuleMeta, Settings, Severity};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::Instant;
+
+include!(concat!(env!("OUT_DIR"), "/init_files.rs"));
+
+pub fn run(cli: Cli) -> Result<i32, String> {
+    match cli.command {
+        Command::Check(a) => check(a),
+        Command::Scan(a) => scan(a),
+        Command::Init(a) => init(a),
+        Command::Rules(a) => rules(a),
+        Command::Explain(a) => explain(a),
+    }
+}
+
+/// Looks up a rule's metadata in the built-in registry.
+fn lookup(id: &str) -> Option<RuleMeta> {
+    archgate_rules::registry().get(id).map(|r| r.meta.clone())
+}
+
+fn scan_options(
+    sel: &RuleSelection,
+    settings: &Settings,
+) -> Result<archgate_rules::scan::ScanOptions, String> {
+    let mut frameworks = Vec::new();
+    for f in &sel.framework {
+        match archgate_iac::SourceKind::parse(f) {
+            Some(k) => frameworks.push(k),
+            None if f == "all" => {}
+            None => {
+                return Err(format!(
+                    "unknown framework `{f}`; expected one of terraform, terraform_plan, kubernetes, dockerfile, cloudformation, github_actions"
+                ))
+            }
+        }
+    }
+    let mut checks = settings.checks.clone();
+    checks.extend(sel.check.iter().cloned());
+    let mut skip = settings.skip_checks.clone();
+    skip.extend(sel.skip_check.iter().cloned());
+    let mut exclude = settings.iac.exclude.clone();
+    exclude.extend(sel.exclude.iter().cloned());
+    Ok(archgate_rules::scan::ScanOptions {
+        frameworks: if frameworks.is_empty() {
+            None
+        } else {
+            Some(frameworks)
+        },
+        checks,
+        skip_checks: skip,
+        external_checks_dirs: sel.external_checks_dir.clone(),
+        baseline: sel.baseline.clone(),
+        exclude,
+        threads: sel.threads,
+        progress: std::io::stderr().is_terminal(),
+    })
+}
+
+fn threshold(out: &OutputArgs, settings: &Settings) -> Result<Severity, String> {
+    match &out.fail_on {
+        Some(s) => s.parse::<Severity>().map_err(|e| format!("--fail-on: {e}")),
+        None => Ok(settings.fail_on),
+    }
+}
+
+/// Renders, writes and turns the report into an exit code.
+fn finish(
+    mut report: Report,
+    out: &OutputArgs,
+    sel: Option<&RuleSelection>,
+    fail_on: Severity,
+    started: Instant,
+) -> Result<i32, String> {
+    let format: Format = out
+        .format
+        .parse()
+        .map_err(|e: String| format!("--format: {e}"))?;
+    report.sort();
+    report.stats.duration_ms = started.elapsed().as_millis() as u64;
+    if let Some(path) = sel.and_then(|s| s.create_baseline.as_ref()) {
+        archgate_rules::baseline::write(path, &report)
+            .map_err(|e| format!("cannot write baseline {}: {e}", path.display()))?;
+        eprintln!(
+            "baseline with {} findings written to {}",
+            report.failing(Severity::Info).count(),
+            path.display()
+        );
+        return Ok(exit::CLEAN);
+    }
+    let color = out.output.is_none()
+        && !out.no_color
+        && std::env::var_os("NO_COLOR").is_none()
+        && std::io::stdout().is_terminal();
+    let opts = RenderOptions {
+        color,
+        fail_on,
+        show_suppressed: !out.hide_suppressed,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let text = render(&report, format, &opts);
+    match &out.output {
+        Some(path) => {
+            std::fs::write(path, &text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            eprintln!("report written to {}", path.display());
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`archgate check | head`) is not an error worth a panic.
+            let _ = stdout.write_all(text.as_bytes());
+            let _ = stdout.flush();
+        }
+    }
+    Ok(report.exit_code(fail_on, out.soft_fail))
+}
+
+fn require_dir(path: &Path) -> Result<(), String> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(format!(
+            "{} is a file; expected a workspace directory",
+            path.display()
+        )),
+        Err(_) => Err(format!("{}: no such directory", path.display())),
+    }
+}
+
+fn check(a: CheckArgs) -> Result<i32, String> {
+    let started = Instant::now();
+    let root = &a.path;
+    require_dir(root)?;
+    let mut report = Report {
+        command: "check".into(),
+        root: root.display().to_string(),
+        ..Report::default()
+    };
+    let settings = match Settings::load(root) {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            report.notes.push(Note {
+                file: None,
+                message: format!(
+                    "no archgate.yaml in {}: checking with the default settings",
+                    root.display()
+                ),
+            });
+            Settings::default()
+        }
+        Err(e) => {
+            // Settings are the frame of the whole run: nothing else is meaningful without them.
+            report.errors.push(e);
+            Settings::default()
+        }
+    };
+    let fail_on = threshold(&a.output, &settings)?;
+
+    // The model: catalog loading and validation.
+    let catalog_dir = root.join(&settings.paths.catalog);
+    if catalog_dir.is_dir() {
+        let loaded = archgate_model::load_catalog(root, &settings.paths.catalog);
+        report.stats.entities = loaded.catalog.len();
+        report.errors.extend(loaded.errors);
+        report.notes.extend(loaded.notes);
+        report
+            .findings
+            .extend(archgate_model::validate(&loaded.catalog, &lookup));
+    } else {
+        report.notes.push(Note {
+            file: None,
+            message: format!(
+                "no catalog at {}: model checks skipped",
+                settings.paths.catalog
+            ),
+        });
+    }
+
+    // Infrastructure code under each IaC root.
+    let opts = scan_options(&a.rules, &settings)?;
+    for r in &settings.iac.roots {
+        let dir = root.join(r);
+        if !dir.exists() {
+            report.errors.push(
+                InputError::whole_file(
+                    r.clone(),
+                    "IaC root listed in archgate.yaml does not exist",
+                )
+                .expected("an existing directory"),
+            );
+            continue;
+        }
+        let part = archgate_rules::scan::scan(&dir, &opts);
+        merge(&mut report, part, r);
+    }
+    let rules: Vec<RuleMeta> = archgate_rules::registry()
+        .all()
+        .map(|r| r.meta.clone())
+        .collect();
+    report.rules = rules;
+    finish(report, &a.output, Some(&a.rules), fail_on, started)
+}
+
+/// Adds a scan of `prefix` (relative to the report root) to `report`.
+fn merge(report: &mut Report, part: Report, prefix: &str) {
+    let prefix = prefix.trim_start_matches("./").trim_end_matches('/');
+    let join = |p: &str| {
+        if prefix.is_empty() || prefix == "." {
+            p.to_string()
+        } else {
+            format!("{prefix}/{p}")
+        }
+    };
+    for mut f in part.findings {
+        if let Some(l) = f.location.as_mut() {
+            l.file = join(&l.file);
+        }
+        for l in f.related.iter_mut() {
+            l.file = join(&l.file);
+        }
+        report.findings.push(f);
+    }
+    for mut e in part.errors {
+        e.file = join(&e.file);
+        report.errors.push(e);
+    }
+    for mut n in part.notes {
+        n.file = n.file.map(|f| join(&f));
+        report.notes.push(n);
+    }
+    report.stats.files += part.stats.files;
+    report.stats.resources += part.stats.resources;
+    report.stats.rules = report.stats.rules.max(part.stats.rules);
+}
+
+fn scan(a: ScanArgs) -> Result<i32, String> {
+    let started = Instant::now();
+    let settings = Settings::default();
+    let fail_on = threshold(&a.output, &settings)?;
+    let opts = scan_options(&a.rules, &settings)?;
+    let mut report = Report {
+        command: "scan".into(),
+        root: a
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+        ..Report::default()
+    };
+    for p in &a.paths {
+        if !p.exists() {
+            return Err(format!("{}: no such file or directory", p.display()));
+        }
+        let part = archgate_rules::scan::scan(p, &opts);
+        let prefix = if a.paths.len() > 1 {
+            p.display().to_string()
+        } else {
+            String::new()
+        };
+        merge(&mut report, part, &prefix);
+    }
+    report.rules = archgate_rules::registry()
+        .all()
+        .map(|r| r.meta.clone())
+        .collect();
+    finish(report, &a.output, Some(&a.rules), fail_on, started)
+}
+
+fn init(a: InitArgs) -> Result<i32, String> {
+    let dir = &a.dir;
+    if dir.join(archgate_core::config::SETTINGS_FILE).exists() {
+        return Err(format!(
+            "{} already holds an archgate.yaml; nothing was changed",
+            dir.display()
+        ));
+    }
+    // Refuse before writing anything, so a half-scaffolded directory never happens.
+    let clashes: Vec<&str> = INIT_FILES
+        .iter()
+        .map(|(p, _)| *p)
+        .filter(|p| dir.join(p).exists())
+        .collect();
+    if !clashes.is_empty() {
+        return Err(format!(
+            "{} already has {}; nothing was changed",
+            dir.display(),
+            clashes.join(", ")
+        ));
+    }
+    for (rel, text) in INIT_FILES {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    println!(
+        "Created an archgate workspace in {} ({} files).",
+        dir.display(),
+        INIT_FILES.len()
+    );
+    println!("Next: archgate check {}", dir.display());
+    Ok(exit::CLEAN)
+}
+
+fn rules(a: RulesArgs) -> Result<i32, String> {
+    let reg = archgate_rules::registry();
+    let mut list: Vec<&RuleMeta> = reg
+        .all()
+        .map(|r| &r.meta)
+        .filter(|m| {
+            a.provider
+                .as_ref()
+                .is_none_or(|p| m.provider.eq_ignore_ascii_case(p))
+        })
+        .filter(|m| a.id.as_ref().is_none_or(|id| m.answers_to(id)))
+        .collect();
+    list.sort_by(|x, y| (&x.provider, &x.id).cmp(&(&y.provider, &y.id)));
+    if list.is_empty() {
+        return Err(match (&a.id, &a.provider) {
+            (Some(id), _) => {
+                format!("no rule with id or alias `{id}`; run `archgate rules` for the list")
+            }
+            (None, Some(p)) => format!("no rules for provider `{p}`"),
+            _ => "no rules".into(),
+        });
+    }
+    let out = match a.format.as_str() {
+        "json" => serde_json::to_string_pretty(&list).map_err(|e| e.to_string())? + "\n",
+        "markdown" | "md" => rules_markdown(&list),
+        "text" => rules_text(&list),
+        other => {
+            return Err(format!(
+                "--format: unknown format `{other}`; expected text, json or markdown"
+            ))
+        }
+    };
+    print!("{out}");
+    Ok(exit::CLEAN)
+}
+
+fn rules_text(list: &[&RuleMeta]) -> String {
+    let mut s = String::new();
+    let mut provider = "";
+    for m in list {
+        if m.provider != provider {
+            provider = &m.provider;
+            let n = list.iter().filter(|x| x.provider == provider).count();
+            s.push_str(&format!("\n{provider} ({n} rules)\n"));
+        }
+        s.push_str(&format!(
+            "  {:<22} {:<8} {}\n",
+            m.id,
+            m.severity.as_str(),
+            m.title
+        ));
+        if !m.aliases.is_empty() {
+            s.push_str(&format!(
+                "  {:<22} {:<8} aliases: {}\n",
+                "",
+                "",
+                m.aliases.join(", ")
+            ));
+        }
+        if !m.controls.is_empty() {
+            s.push_str(&format!(
+                "  {:<22} {:<8} controls: {}\n",
+                "",
+                "",
+                m.controls.join(", ")
+            ));
+        }
+    }
+    s.push_str(&format!(
+        "\n{} rules. `archgate explain ID` shows one rule's documentation.\n",
+        list.len()
+    ));
+    s
+}
+
+fn rules_markdown(list: &[&RuleMeta]) -> String {
+    let mut s = String::from(
+        "| id | severity | provider | title | aliases | controls |\n|---|---|---|---|---|---|\n",
+    );
+    for m in list {
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            m.id,
+            m.severity,
+            m.provider,
+            m.title.replace('|', "\\|"),
+            m.aliases.join(", "),
+            m.controls.join(", ")
+        ));
+    }
+    s
+}
+
+fn explain(a: ExplainArgs) -> Result<i32, String> {
+    match archgate_rules::registry().get(&a.id) {
+        Some(r) => {
+            print!("{}", r.meta.to_markdown());
+            Ok(exit::CLEAN)
+        }
+        None => Err(format!(
+            "no rule with id or alias `{}`; run `archgate rules` for the list",
+            a.id
+        )),
+    }
+}
