@@ -69,21 +69,29 @@ fn eval(
         }
         Condition::Or(items) => {
             let mut acc = Outcome::NotApplicable;
-            let mut first_why = None;
+            let mut whys: Vec<String> = Vec::new();
             for i in items {
                 let mut w = None;
                 match eval(i, res, key, ctx, &mut w) {
                     Outcome::Pass => return Outcome::Pass,
                     Outcome::Unknown => acc = Outcome::Unknown,
-                    Outcome::Fail if acc == Outcome::NotApplicable => {
-                        acc = Outcome::Fail;
-                        first_why = w;
+                    Outcome::Fail => {
+                        if acc == Outcome::NotApplicable {
+                            acc = Outcome::Fail;
+                        }
+                        whys.extend(w);
                     }
                     _ => {}
                 }
             }
             if acc == Outcome::Fail && why.is_none() {
-                *why = first_why;
+                // Every alternative failed: say what would have satisfied it.
+                whys.dedup();
+                *why = match whys.len() {
+                    0 => None,
+                    1 => whys.pop(),
+                    _ => Some(combine_alternatives(&whys)),
+                };
             }
             acc
         }
@@ -92,7 +100,7 @@ fn eval(
             match eval(inner, res, key, ctx, &mut w) {
                 Outcome::Pass => {
                     if why.is_none() {
-                        *why = Some("a condition that must not hold holds".into());
+                        *why = Some("a setting the rule forbids is present".into());
                     }
                     Outcome::Fail
                 }
@@ -109,7 +117,7 @@ fn eval(
             }
             let o = attribute(a, &res.body);
             if o == Outcome::Fail && why.is_none() {
-                *why = Some(describe(a));
+                *why = Some(describe(a, &res.body));
             }
             o
         }
@@ -153,25 +161,101 @@ fn describe_connection(c: &Connection, res: &Resource, key: &str) -> String {
         crate::cond::Kinds::Only(l) => l.join(" or "),
     };
     if c.exists {
-        format!("no {names} is connected to `{}`", res.address)
+        format!("an {names} must refer to `{}`", res.address)
     } else {
         format!("`{}` must not be connected to {names}", res.address)
     }
 }
 
-fn describe(a: &Attribute) -> String {
+/// "found `x` = 30; accepted: `x` must not be set, or must be at least 365":
+/// the alternatives of a failed `or`, with each distinct finding said once.
+fn combine_alternatives(whys: &[String]) -> String {
+    let mut found: Vec<String> = Vec::new();
+    let mut accepted: Vec<String> = Vec::new();
+    let mut last_attr = "";
+    for w in whys {
+        let (req, seen) = match w.rsplit_once(" (") {
+            Some((r, f)) if f.ends_with(')') => (r, Some(&f[..f.len() - 1])),
+            _ => (w.as_str(), None),
+        };
+        // Requirements about the same attribute read better without repeating its name.
+        let (attr, rest) = match req.strip_prefix('`').and_then(|r| r.split_once("` ")) {
+            Some((a, rest)) => (a, rest),
+            None => ("", req),
+        };
+        if !attr.is_empty() && attr == last_attr {
+            accepted.push(rest.to_string());
+        } else {
+            accepted.push(req.to_string());
+        }
+        last_attr = attr;
+        if let Some(seen) = seen {
+            let seen = if attr.is_empty() {
+                seen.to_string()
+            } else if seen == "not set" {
+                format!("`{attr}` not set")
+            } else {
+                format!("`{attr}` = {}", seen.trim_start_matches("found "))
+            };
+            if !found.contains(&seen) {
+                found.push(seen);
+            }
+        }
+    }
+    if found.is_empty() {
+        format!("none of these holds: {}", accepted.join(", or "))
+    } else {
+        format!(
+            "found {}; accepted: {}",
+            found.join(", "),
+            accepted.join(", or ")
+        )
+    }
+}
+
+fn describe(a: &Attribute, body: &Node) -> String {
     let v = a.value.as_ref().map(Lit::text).unwrap_or_default();
     let what = match a.op {
-        Op::Exists | Op::OneExists => "should be set".to_string(),
-        Op::NotExists => "should not be set".to_string(),
-        Op::Any => "should be present".to_string(),
-        Op::IsEmpty => "should be empty".to_string(),
-        Op::IsNotEmpty => "should not be empty".to_string(),
-        Op::IsTrue => "should be true".to_string(),
-        Op::IsFalse => "should be false".to_string(),
-        op => format!("should {} {v}", op.name().replace('_', " ")),
+        Op::Exists | Op::OneExists => "must be set".to_string(),
+        Op::NotExists => "must not be set".to_string(),
+        Op::Any => "must be present".to_string(),
+        Op::IsEmpty => "must be empty".to_string(),
+        Op::IsNotEmpty => "must not be empty".to_string(),
+        Op::IsTrue => "must be true".to_string(),
+        Op::IsFalse => "must be false".to_string(),
+        Op::Equals | Op::EqualsIgnoreCase => format!("must be {v}"),
+        Op::NotEquals | Op::NotEqualsIgnoreCase => format!("must not be {v}"),
+        Op::GreaterThan => format!("must be greater than {v}"),
+        Op::GreaterThanOrEqual => format!("must be at least {v}"),
+        Op::LessThan => format!("must be less than {v}"),
+        Op::LessThanOrEqual => format!("must be at most {v}"),
+        Op::Within => format!("must be one of {v}"),
+        Op::NotWithin => format!("must not be one of {v}"),
+        op => format!(
+            "must {} {v}",
+            op.name().trim_start_matches("jsonpath_").replace('_', " ")
+        ),
     };
-    format!("`{}` {what}", a.attribute)
+    if a.path.iter().any(|p| p == "*") && !a.op.is_negative() {
+        // A wildcard path passes when any element satisfies it: say none does.
+        return format!(
+            "no `{}` {}",
+            a.attribute,
+            what.replacen("must be", "is", 1).replacen("must ", "", 1)
+        );
+    }
+    // Say what was found, so the reader need not open the file.
+    let mut found = Vec::new();
+    let mut unknown = false;
+    resolve(body, &a.path, &mut found, &mut unknown);
+    let seen = match found.iter().find(|n| !n.is_null()) {
+        None => " (not set)".to_string(),
+        Some(n) => match n.scalar_text() {
+            Some(t) if t.chars().count() <= 60 => format!(" (found {t})"),
+            _ => String::new(),
+        },
+    };
+    format!("`{}` {what}{seen}", a.attribute)
 }
 
 /// The kind a rule names to match `res`: the resource kind, or

@@ -6,7 +6,7 @@
 //! (see [`crate::baseline`]).
 
 use crate::baseline::Baseline;
-use crate::engine::{Engine, Selection};
+use crate::engine::{Engine, Selection, UnitResult};
 use archgate_core::report::Stats;
 use archgate_core::{Finding, InputError, Note, Report, RuleMeta};
 use archgate_iac::discover::{discover, load, DiscoverOptions};
@@ -37,6 +37,8 @@ pub struct ScanOptions {
     pub threads: Option<usize>,
     /// Print a progress counter on stderr when it is a terminal.
     pub progress: bool,
+    /// Only read and parse the files, run no rule (to measure parsing alone, `bench/scan`).
+    pub parse_only: bool,
 }
 
 /// Scans `root` (a directory or one file).
@@ -77,7 +79,11 @@ pub fn scan(root: &Path, opts: &ScanOptions) -> Report {
             .par_iter()
             .map(|item| {
                 let unit = load(root, item);
-                let result = engine.evaluate(&unit);
+                let result = if opts.parse_only {
+                    UnitResult::default()
+                } else {
+                    engine.evaluate(&unit)
+                };
                 if show_progress {
                     let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                     if n == total || n % 50 == 0 {

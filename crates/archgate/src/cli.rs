@@ -97,6 +97,9 @@ pub struct RuleSelection {
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Only read and parse the files; run no rule (for benchmarks).
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
 }
 
 #[derive(Debug, Args)]

@@ -63,6 +63,7 @@ fn scan_options(
         exclude,
         threads: sel.threads,
         progress: std::io::stderr().is_terminal(),
+        parse_only: sel.parse_only,
     })
 }
 
@@ -86,6 +87,7 @@ fn finish(
         .parse()
         .map_err(|e: String| format!("--format: {e}"))?;
     report.sort();
+    describe_fired_rules(&mut report);
     report.stats.duration_ms = started.elapsed().as_millis() as u64;
     if let Some(path) = sel.and_then(|s| s.create_baseline.as_ref()) {
         archgate_rules::baseline::write(path, &report)
@@ -122,6 +124,31 @@ fn finish(
         }
     }
     Ok(report.exit_code(fail_on, out.soft_fail))
+}
+
+/// Makes `report.rules` describe exactly the rules that produced findings
+/// (SARIF rule descriptors): those the scans returned (which include users'
+/// external checks) plus built-in metadata for the rest.
+fn describe_fired_rules(report: &mut Report) {
+    let mut seen = std::collections::BTreeSet::new();
+    let fired: std::collections::BTreeSet<&str> =
+        report.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    let mut rules: Vec<RuleMeta> = Vec::new();
+    for m in std::mem::take(&mut report.rules) {
+        if fired.contains(m.id.as_str()) && seen.insert(m.id.clone()) {
+            rules.push(m);
+        }
+    }
+    for id in fired {
+        if !seen.contains(id) {
+            if let Some(m) = lookup(id) {
+                seen.insert(id.to_string());
+                rules.push(m);
+            }
+        }
+    }
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    report.rules = rules;
 }
 
 fn require_dir(path: &Path) -> Result<(), String> {
@@ -201,11 +228,6 @@ fn check(a: CheckArgs) -> Result<i32, String> {
         let part = archgate_rules::scan::scan(&dir, &opts);
         merge(&mut report, part, r);
     }
-    let rules: Vec<RuleMeta> = archgate_rules::registry()
-        .all()
-        .map(|r| r.meta.clone())
-        .collect();
-    report.rules = rules;
     finish(report, &a.output, Some(&a.rules), fail_on, started)
 }
 
@@ -236,6 +258,7 @@ fn merge(report: &mut Report, part: Report, prefix: &str) {
         n.file = n.file.map(|f| join(&f));
         report.notes.push(n);
     }
+    report.rules.extend(part.rules);
     report.stats.files += part.stats.files;
     report.stats.resources += part.stats.resources;
     report.stats.rules = report.stats.rules.max(part.stats.rules);
@@ -268,10 +291,6 @@ fn scan(a: ScanArgs) -> Result<i32, String> {
         };
         merge(&mut report, part, &prefix);
     }
-    report.rules = archgate_rules::registry()
-        .all()
-        .map(|r| r.meta.clone())
-        .collect();
     finish(report, &a.output, Some(&a.rules), fail_on, started)
 }
 
