@@ -563,7 +563,7 @@ mod tests {
         assert!(out.notes[0].message.contains("expired on 2020-01-01"));
         assert_eq!(
             out.findings[0].message,
-            "aws_s3_bucket.a: `acl` should be set"
+            "aws_s3_bucket.a: `acl` must be set"
         );
     }
 }

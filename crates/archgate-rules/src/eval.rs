@@ -249,6 +249,7 @@ fn describe(a: &Attribute, body: &Node) -> String {
     let mut unknown = false;
     resolve(body, &a.path, &mut found, &mut unknown);
     let seen = match found.iter().find(|n| !n.is_null()) {
+        None if matches!(a.op, Op::Exists | Op::OneExists) => String::new(),
         None => " (not set)".to_string(),
         Some(n) => match n.scalar_text() {
             Some(t) if t.chars().count() <= 60 => format!(" (found {t})"),
@@ -1067,7 +1068,32 @@ mod tests {
         assert_eq!(o, Fail);
         assert_eq!(
             why.as_deref(),
-            Some("`versioning.enabled` should equals true")
+            Some("`versioning.enabled` must be true (not set)")
+        );
+        let (_, why) = evaluate(
+            &c,
+            &resource("t", node("{versioning: [{enabled: false}]}")),
+            None,
+        );
+        assert_eq!(
+            why.as_deref(),
+            Some("`versioning.enabled` must be true (found false)")
+        );
+        // A failed `or` states what was found once and every accepted alternative.
+        let c = parse_condition(
+            "c",
+            &node(&format!(
+                "or: [{}, {}]",
+                attr("not_exists", "days", ""),
+                attr("greater_than_or_equal", "days", "365")
+            )),
+        )
+        .unwrap();
+        let (o, why) = evaluate(&c, &resource("t", node("{days: 30}")), None);
+        assert_eq!(o, Fail);
+        assert_eq!(
+            why.as_deref(),
+            Some("found `days` = 30; accepted: `days` must not be set, or must be at least 365")
         );
     }
 

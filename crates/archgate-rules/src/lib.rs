@@ -21,6 +21,7 @@ pub mod engine;
 pub mod eval;
 pub mod external;
 pub mod native;
+pub mod parity;
 pub mod scan;
 pub mod spec;
 pub mod suppress;

@@ -39,6 +39,21 @@ pub struct ScanOptions {
     pub progress: bool,
     /// Only read and parse the files, run no rule (to measure parsing alone, `bench/scan`).
     pub parse_only: bool,
+    /// More checks run on each unit in the same pass (Rego policies from
+    /// archgate-policy); their findings are merged like the rules' own.
+    pub hooks: Vec<std::sync::Arc<dyn UnitHook>>,
+}
+
+/// A check run on every parsed unit inside the scan's single pass, on the
+/// scan's worker threads; it must be cheap to call concurrently. This is how
+/// crates that archgate-rules must not depend on (archgate-policy, which
+/// owns the Rego engine) add findings without a second walk over the files.
+pub trait UnitHook: Send + Sync + std::fmt::Debug {
+    /// Findings and notes for one unit. Findings carry their own
+    /// suppressions; the baseline is applied by the scan afterwards.
+    fn evaluate(&self, unit: &archgate_iac::ParsedUnit) -> UnitResult;
+    /// Descriptions of the rules this hook can report (for SARIF and `report.rules`).
+    fn rules(&self) -> Vec<RuleMeta>;
 }
 
 /// Scans `root` (a directory or one file).
@@ -82,7 +97,13 @@ pub fn scan(root: &Path, opts: &ScanOptions) -> Report {
                 let result = if opts.parse_only {
                     UnitResult::default()
                 } else {
-                    engine.evaluate(&unit)
+                    let mut r = engine.evaluate(&unit);
+                    for hook in &opts.hooks {
+                        let extra = hook.evaluate(&unit);
+                        r.findings.extend(extra.findings);
+                        r.notes.extend(extra.notes);
+                    }
+                    r
                 };
                 if show_progress {
                     let n = done.fetch_add(1, Ordering::Relaxed) + 1;
@@ -134,11 +155,18 @@ pub fn scan(root: &Path, opts: &ScanOptions) -> Report {
         }
     }
     report.sort();
+    report.findings = dedupe(std::mem::take(&mut report.findings));
     let mut fired: BTreeMap<&str, &RuleMeta> = BTreeMap::new();
     let fired_ids: HashSet<&str> = report.findings.iter().map(|f| f.rule_id.as_str()).collect();
     for r in engine.rules() {
         if fired_ids.contains(r.meta.id.as_str()) {
             fired.entry(r.meta.id.as_str()).or_insert(&r.meta);
+        }
+    }
+    let hook_rules: Vec<RuleMeta> = opts.hooks.iter().flat_map(|h| h.rules()).collect();
+    for m in &hook_rules {
+        if fired_ids.contains(m.id.as_str()) {
+            fired.entry(m.id.as_str()).or_insert(m);
         }
     }
     report.rules = fired.into_values().cloned().collect();
@@ -154,4 +182,75 @@ struct UnitOutput {
     findings: Vec<Finding>,
     errors: Vec<InputError>,
     notes: Vec<Note>,
+}
+
+/// One finding per fingerprint. A module's resources are evaluated once per
+/// unit that calls it (each example of a module repository loads the root
+/// module); the same resource in the same file fails the same rule only
+/// once, with every call site kept as a related location. Findings arrive
+/// sorted, so the first of each fingerprint wins deterministically.
+fn dedupe(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings {
+        match index.get(&f.fingerprint) {
+            Some(&i) => {
+                let kept = &mut out[i];
+                for r in f.related {
+                    if !kept.related.contains(&r) {
+                        kept.related.push(r);
+                    }
+                }
+            }
+            None => {
+                index.insert(f.fingerprint.clone(), out.len());
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod dedupe_tests {
+    use super::*;
+    use archgate_core::{FindingKind, Location, Severity, Span};
+
+    fn finding(fp: &str, call: &str) -> Finding {
+        Finding {
+            rule_id: "AG-X-001".into(),
+            title: "t".into(),
+            severity: Severity::High,
+            kind: FindingKind::Iac,
+            location: Some(Location {
+                file: "modules/x/main.tf".into(),
+                span: Span::default(),
+            }),
+            resource: Some("module.x.aws_s3_bucket.b".into()),
+            component: None,
+            message: "m".into(),
+            remediation: None,
+            controls: vec![],
+            aliases: vec![],
+            fingerprint: fp.into(),
+            suppression: None,
+            snippet: None,
+            related: vec![Location {
+                file: call.into(),
+                span: Span::default(),
+            }],
+        }
+    }
+
+    #[test]
+    fn same_fingerprint_is_reported_once_with_every_call_site() {
+        let out = dedupe(vec![
+            finding("a", "ex1/main.tf"),
+            finding("a", "ex2/main.tf"),
+            finding("b", "ex1/main.tf"),
+        ]);
+        assert_eq!(out.len(), 2);
+        let files: Vec<&str> = out[0].related.iter().map(|l| l.file.as_str()).collect();
+        assert_eq!(files, vec!["ex1/main.tf", "ex2/main.tf"]);
+    }
 }

@@ -149,7 +149,11 @@ impl FileDirectives {
                 by: None,
                 reason: d.reason.clone(),
                 until: d.until.clone(),
-                source: Some(format!("line {}: {}", d.line, d.text)),
+                // The comment itself when it gives no reason, else just where it is.
+                source: Some(match d.reason {
+                    Some(_) => format!("comment at line {}", d.line),
+                    None => format!("`{}` at line {}", d.text.trim(), d.line),
+                }),
             });
         }
         expired.unwrap_or(Verdict::None)

@@ -18,7 +18,8 @@
 //! - Addresses as Checkov writes them: `aws_s3_bucket.data`; data sources
 //!   **without** a `data.` prefix (`aws_availability_zones.available`, told
 //!   apart by `block == "data"`); providers `aws.default` or `aws.<alias>`;
-//!   module calls by their name (`vpc`); `var.<name>`, `output.<name>`,
+//!   module calls by their name (`vpc`; a call inside module `a` is
+//!   `module.a.vpc`); `var.<name>`, `output.<name>`,
 //!   `locals`, `terraform`. Everything coming from a local module is
 //!   prefixed with `module.<call>.` (nested: `module.a.module.b.`), and its
 //!   [`Resource::module`] names the calling block (the innermost call; the
@@ -45,7 +46,9 @@
 //!   `var.x`/`local.x` that resolves to an unknown carries that unknown's
 //!   text, so a module input `bucket = aws_s3_bucket.b.id` still shows the
 //!   referenced address inside the module. [`referenced_addresses`] reads
-//!   the resource addresses out of such a text.
+//!   the resource addresses out of such a text. (Caveat: a text that came
+//!   in through a module input names an address of the *caller's* scope.)
+//! - `attr = null` stays [`Value::Null`] (Terraform treats it as unset).
 //! - Values coming from variables and locals take the span of the place
 //!   they are used, so findings point at the resource.
 //! - Known `tags` or `labels` maps become [`Resource::labels`] (unknown
@@ -53,6 +56,10 @@
 //! - Only root-module inputs come from tfvars, as in Terraform; a called
 //!   module's variables come from the call's arguments and its defaults.
 //!   `*_override.tf` files are read like any other file (not merged).
+//! - Limits, each reported as a note rather than failing: module nesting
+//!   (16 levels), self-calls, module instances per unit
+//!   (1,000), and data copied out of variables and locals per
+//!   instance (values beyond it stay unknown).
 
 mod eval;
 mod files;

@@ -1333,26 +1333,61 @@ const SG_RULE_KINDS: &[&str] = &[
     "aws_security_group",
 ];
 
+/// The address of the module call a resource comes from (`None` at the root).
+fn module_of(r: &Resource) -> Option<&str> {
+    r.module.as_ref().map(|m| m.address.as_str())
+}
+
+/// True when a file of `r`'s module directory mentions `r` inside a
+/// top-level `output`, `locals` or `module` block. Local modules' outputs
+/// and locals are not resources of the unit, so their text is read.
+fn exported_in_text(r: &Resource, ctx: &Context) -> bool {
+    let dir = r.file.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    ctx.unit
+        .files
+        .iter()
+        .filter(|f| {
+            f.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("") == dir && f.path.ends_with(".tf")
+        })
+        .any(|f| {
+            let mut exporting = false;
+            f.text.lines().any(|line| {
+                let trimmed = line.trim_start();
+                if trimmed.starts_with('#') || trimmed.starts_with("//") {
+                    return false;
+                }
+                if !line.starts_with([' ', '\t', '}']) && !line.is_empty() {
+                    let word = line.split([' ', '{', '"']).next().unwrap_or("");
+                    exporting = matches!(word, "output" | "locals" | "module");
+                }
+                exporting && mentions(line, &r.kind, &r.name)
+            })
+        })
+}
+
 /// AG-AWS-SG-006: a security group some resource (instance, load balancer,
 /// ENI, database, endpoint, …) uses.
 fn sg_not_attached(r: &Resource, ctx: &Context) -> Vec<Hit> {
     if r.kind != "aws_security_group" {
         return Vec::new();
     }
-    let used = ctx.references_to(r).any(|o| !SG_RULE_KINDS.contains(&o.kind.as_str()))
-        // Referenced from outside the unit (an output or a module input):
-        // its users are elsewhere and cannot be seen.
-        || ctx
-            .unit
-            .resources
-            .iter()
-            .filter(|o| matches!(o.block.as_str(), "output" | "module"))
-            .any(|o| reference_texts(&o.body).iter().any(|t| mentions(t, &r.kind, &r.name)))
+    let here = module_of(r);
+    let used = ctx
+        .references_to(r)
+        .any(|o| !SG_RULE_KINDS.contains(&o.kind.as_str()))
         || ctx.unit.resources.iter().any(|o| {
-            !SG_RULE_KINDS.contains(&o.kind.as_str())
-                && o.block == "resource"
-                && reference_texts(&o.body).iter().any(|t| mentions(t, &r.kind, &r.name))
-        });
+            module_of(o) == here
+                && match o.block.as_str() {
+                    // Exported or passed on: its users are out of view.
+                    "output" | "module" | "locals" => true,
+                    "resource" => !SG_RULE_KINDS.contains(&o.kind.as_str()),
+                    _ => false,
+                }
+                && reference_texts(&o.body)
+                    .iter()
+                    .any(|t| mentions(t, &r.kind, &r.name))
+        })
+        || exported_in_text(r, ctx);
     if used {
         return Vec::new();
     }
@@ -1363,49 +1398,65 @@ fn sg_not_attached(r: &Resource, ctx: &Context) -> Vec<Hit> {
     )]
 }
 
-/// AG-AWS-SG-007: the default security group of a VPC has no rules.
+/// True when the rule's content is known: at least one of its defining
+/// values is resolved. A `dynamic` block over an unknown list gives a rule
+/// whose every value is unknown: it may stand for no rule at all.
+fn rule_is_known(x: &SgRule) -> bool {
+    x.protocol.is_some()
+        || x.from.is_some()
+        || x.to.is_some()
+        || !x.cidrs.known.is_empty()
+        || boolean(attr(x.node, "self")).is_some()
+}
+
+/// AG-AWS-SG-007: the default security group of a VPC has no rules. Reported
+/// on the VPC (as Checkov does), at the VPC.
 fn default_sg_not_restricted(r: &Resource, ctx: &Context) -> Vec<Hit> {
-    match r.kind.as_str() {
-        "aws_default_security_group" => sg_rules(r)
-            .into_iter()
-            .map(|x| {
-                Hit::new(
-                    x.span,
-                    format!(
-                        "the default security group `{}` keeps rule {}",
-                        r.address, x.key
-                    ),
-                    x.key,
-                )
+    if r.kind != "aws_vpc" {
+        return Vec::new();
+    }
+    let here = module_of(r);
+    // The VPC's default group keeps AWS's allow rules unless an
+    // `aws_default_security_group` adopts it (and empties it).
+    let mut adopters: Vec<&Resource> = ctx
+        .references_to(r)
+        .filter(|o| o.kind == "aws_default_security_group")
+        .collect();
+    for d in ctx.by_kind("aws_default_security_group") {
+        if module_of(d) == here
+            && !adopters.iter().any(|a| std::ptr::eq(*a, d))
+            && attr(&d.body, "vpc_id").is_some_and(|v| {
+                reference_texts(v)
+                    .iter()
+                    .any(|t| mentions(t, &r.kind, &r.name))
             })
-            .collect(),
-        "aws_vpc" => {
-            // The VPC's default group keeps AWS's allow rules unless an
-            // `aws_default_security_group` adopts it (and empties it).
-            let adopted = ctx
-                .references_to(r)
-                .any(|o| o.kind == "aws_default_security_group")
-                || ctx.by_kind("aws_default_security_group").any(|d| {
-                    attr(&d.body, "vpc_id").is_some_and(|v| {
-                        reference_texts(v)
-                            .iter()
-                            .any(|t| mentions(t, &r.kind, &r.name))
-                    })
-                });
-            if adopted {
-                return Vec::new();
-            }
-            vec![Hit::new(
+        {
+            adopters.push(d);
+        }
+    }
+    if adopters.is_empty() {
+        return vec![Hit::new(
+            r.span,
+            format!(
+                "the default security group of `{}` is not restricted (no `aws_default_security_group` empties it)",
+                r.address
+            ),
+            "",
+        )];
+    }
+    for d in adopters {
+        if let Some(x) = sg_rules(d).into_iter().find(rule_is_known) {
+            return vec![Hit::new(
                 r.span,
                 format!(
-                    "the default security group of `{}` is not restricted (no `aws_default_security_group` for it)",
-                    r.address
+                    "the default security group of `{}` keeps rule {} (`{}`)",
+                    r.address, x.key, d.address
                 ),
                 "",
-            )]
+            )];
         }
-        _ => Vec::new(),
     }
+    Vec::new()
 }
 
 // ---------------------------------------------------------------------------
@@ -1720,8 +1771,17 @@ fn listener_tls_policy_outdated(r: &Resource, _ctx: &Context) -> Vec<Hit> {
     let Some(l) = listener(r) else {
         return Vec::new();
     };
-    if !matches!(l.protocol.as_deref(), Some("HTTPS" | "TLS")) {
-        return Vec::new();
+    match l.protocol.as_deref() {
+        Some("HTTPS" | "TLS") => {}
+        // A plain HTTP listener that does not redirect uses no TLS at all.
+        Some("HTTP") if l.redirects_to_https == Some(false) => {
+            return vec![Hit::new(
+                r.span,
+                format!("`{}` serves plain HTTP, without TLS", r.address),
+                "",
+            )];
+        }
+        _ => return Vec::new(),
     }
     let policy = match l.ssl_policy {
         Some(p) if is_unresolved(p) => return Vec::new(),

@@ -23,6 +23,7 @@ use archgate_iac::Resource;
 pub const CHECKS: &[(&str, CheckFn)] = &[
     ("AG-AZURE-NSG-001", ssh_open_to_internet),
     ("AG-AZURE-NSG-002", rdp_open_to_internet),
+    ("AG-AZURE-NSG-003", http_open_to_internet),
 ];
 
 /// Source prefixes that mean "anywhere" in an NSG rule: the `Internet` and
@@ -190,26 +191,33 @@ fn rdp_open_to_internet(r: &Resource, _ctx: &Context) -> Vec<Hit> {
     open_port(r, 3389, "RDP")
 }
 
+/// AG-AZURE-NSG-003: an allow rule admits TCP 80 from any address.
+fn http_open_to_internet(r: &Resource, _ctx: &Context) -> Vec<Hit> {
+    open_port(r, 80, "HTTP")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use archgate_iac::discover::parse_source;
-    use archgate_iac::{SourceFile, SourceKind};
+    use archgate_iac::discover::{discover, load, DiscoverOptions};
 
+    /// Runs `check` over `tf` written as `main.tf` of a temporary module;
+    /// returns (line, key) of each hit.
     fn hits(check: CheckFn, tf: &str) -> Vec<(u32, String)> {
-        let unit = parse_source(
-            SourceFile {
-                path: "main.tf".into(),
-                text: tf.into(),
-            },
-            SourceKind::Terraform,
-        );
-        let ctx = Context::new(&unit);
-        unit.resources
-            .iter()
-            .flat_map(|r| check(r, &ctx))
-            .map(|h| (h.span.line, h.key))
-            .collect()
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("main.tf"), tf).expect("write main.tf");
+        let (items, errors) = discover(dir.path(), &DiscoverOptions::default());
+        assert!(errors.is_empty(), "{errors:?}");
+        let mut out = Vec::new();
+        for item in &items {
+            let unit = load(dir.path(), item);
+            assert!(unit.errors.is_empty(), "{:?}", unit.errors);
+            let ctx = Context::new(&unit);
+            for r in &unit.resources {
+                out.extend(check(r, &ctx).into_iter().map(|h| (h.span.line, h.key)));
+            }
+        }
+        out
     }
 
     #[test]
@@ -265,7 +273,7 @@ resource "azurerm_network_security_group" "nsg" {
 "#;
         assert_eq!(
             hits(ssh_open_to_internet, tf),
-            vec![(19, "security_rule[everything]".to_string())]
+            vec![(20, "security_rule[everything]".to_string())]
         );
         assert!(hits(rdp_open_to_internet, tf).is_empty());
     }

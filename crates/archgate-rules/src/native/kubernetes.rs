@@ -87,8 +87,10 @@ pub const CHECKS: &[(&str, CheckFn)] = &[
     ("AG-K8S-RBAC-010", binding_can_impersonate),
     ("AG-K8S-RBAC-011", binding_can_exec_or_proxy),
     ("AG-K8S-RBAC-012", binding_can_set_service_status),
+    ("AG-K8S-RBAC-013", binding_to_cluster_admin),
     ("AG-K8S-SVC-001", service_external_ips),
     ("AG-K8S-ING-001", ingress_without_tls),
+    ("AG-K8S-ING-002", ingress_nginx_snippets),
 ];
 
 // ---------------------------------------------------------------------------
@@ -1439,7 +1441,8 @@ fn name_of(r: &Resource) -> &str {
         .unwrap_or("")
 }
 
-/// Kinds whose objects belong to a namespace and that tenants create.
+/// Kinds whose objects belong to a namespace and that tenants create (the
+/// workload, configuration, networking and RBAC objects Checkov judges too).
 const NAMESPACED_KINDS: &[&str] = &[
     "Pod",
     "Deployment",
@@ -1456,10 +1459,6 @@ const NAMESPACED_KINDS: &[&str] = &[
     "RoleBinding",
     "ConfigMap",
     "Ingress",
-    "PersistentVolumeClaim",
-    "NetworkPolicy",
-    "HorizontalPodAutoscaler",
-    "PodDisruptionBudget",
 ];
 
 fn default_namespace(r: &Resource, _: &Context) -> Vec<Hit> {
@@ -1829,7 +1828,7 @@ fn reads_all_secrets(rule: &Node) -> bool {
 fn binding_grants(
     r: &Resource,
     ctx: &Context,
-    dangerous: fn(&Node) -> bool,
+    dangerous: fn(&Node, bool) -> bool,
     what: &str,
 ) -> Vec<Hit> {
     if r.kind != "RoleBinding" && r.kind != "ClusterRoleBinding" {
@@ -1857,7 +1856,9 @@ fn binding_grants(
     let Some(role) = role else {
         return Vec::new();
     };
-    if !rbac_rules(role).iter().any(dangerous) {
+    // A namespaced Role cannot grant cluster-scoped resources such as nodes.
+    let cluster = role_kind == "ClusterRole";
+    if !rbac_rules(role).iter().any(|rule| dangerous(rule, cluster)) {
         return Vec::new();
     }
     vec![hit(
@@ -1871,7 +1872,12 @@ fn binding_grants(
 }
 
 fn binding_reads_all_secrets(r: &Resource, ctx: &Context) -> Vec<Hit> {
-    binding_grants(r, ctx, reads_all_secrets, "reads every Secret")
+    binding_grants(
+        r,
+        ctx,
+        |rule, _| reads_all_secrets(rule),
+        "reads every Secret",
+    )
 }
 
 /// True when a rule allows any of `verbs` on any of `resources` (wildcards
@@ -1883,7 +1889,7 @@ fn allows(rule: &Node, verbs: &[&str], resources: &[&str]) -> bool {
         && res.iter().any(|x| *x == "*" || resources.contains(x))
 }
 
-fn impersonates(rule: &Node) -> bool {
+fn impersonates(rule: &Node, _cluster: bool) -> bool {
     allows(
         rule,
         &["impersonate"],
@@ -1900,9 +1906,11 @@ fn binding_can_impersonate(r: &Resource, ctx: &Context) -> Vec<Hit> {
     )
 }
 
-fn execs_or_proxies(rule: &Node) -> bool {
-    allows(rule, &["create"], &["pods/exec", "nodes/proxy"])
-        || allows(rule, &["get", "create"], &["nodes/proxy"])
+/// `create` on pods/exec, or (cluster roles only) `get`/`create` on
+/// nodes/proxy, which reaches the kubelet API, exec included.
+fn execs_or_proxies(rule: &Node, cluster: bool) -> bool {
+    allows(rule, &["create"], &["pods/exec"])
+        || (cluster && allows(rule, &["get", "create"], &["nodes/proxy"]))
 }
 
 fn binding_can_exec_or_proxy(r: &Resource, ctx: &Context) -> Vec<Hit> {
@@ -1914,7 +1922,7 @@ fn binding_can_exec_or_proxy(r: &Resource, ctx: &Context) -> Vec<Hit> {
     )
 }
 
-fn sets_service_status(rule: &Node) -> bool {
+fn sets_service_status(rule: &Node, _cluster: bool) -> bool {
     allows(rule, &["update", "patch"], &["services/status"])
 }
 
@@ -2014,6 +2022,27 @@ fn service_external_ips(r: &Resource, _: &Context) -> Vec<Hit> {
     }
 }
 
+fn binding_to_cluster_admin(r: &Resource, _: &Context) -> Vec<Hit> {
+    if r.kind != "RoleBinding" && r.kind != "ClusterRoleBinding" {
+        return Vec::new();
+    }
+    let kind = r.body.path("roleRef.kind").and_then(Node::as_str);
+    let name = r.body.path("roleRef.name").and_then(Node::as_str);
+    if kind != Some("ClusterRole") || name != Some("cluster-admin") {
+        return Vec::new();
+    }
+    let scope = if r.kind == "ClusterRoleBinding" {
+        "everywhere in the cluster"
+    } else {
+        "in its namespace"
+    };
+    vec![hit(
+        key_span(&r.body, "roleRef").unwrap_or(r.span),
+        format!("{} grants cluster-admin {scope}", r.address),
+        "roleRef",
+    )]
+}
+
 fn ingress_without_tls(r: &Resource, _: &Context) -> Vec<Hit> {
     if r.kind != "Ingress" {
         return Vec::new();
@@ -2039,6 +2068,35 @@ fn ingress_without_tls(r: &Resource, _: &Context) -> Vec<Hit> {
         ),
         "spec.tls",
     )]
+}
+
+fn ingress_nginx_snippets(r: &Resource, _: &Context) -> Vec<Hit> {
+    if r.kind != "Ingress" {
+        return Vec::new();
+    }
+    let Some(anns) = r.body.path("metadata.annotations").and_then(Node::as_map) else {
+        return Vec::new();
+    };
+    anns.iter()
+        .filter(|(k, _)| k.name.ends_with("-snippet") || k.name.ends_with("/snippet"))
+        .map(|(k, v)| {
+            let text = v.as_str().unwrap_or("");
+            let worse = text.contains("alias ")
+                || text.contains("lua_")
+                || text.contains("_by_lua")
+                || text.contains("serviceaccount");
+            let what = if worse {
+                "with alias/Lua/service account access, the documented way to read the controller's credentials"
+            } else {
+                "raw NGINX configuration any Ingress author can inject into the shared controller"
+            };
+            hit(
+                k.span,
+                format!("{} sets the snippet annotation {}: {what}", r.address, k.name),
+                format!("annotations.{}", k.name),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -2336,5 +2394,236 @@ metadata:
   namespace: default
 ";
         assert_eq!(lines(default_namespace, text), vec![4, 10]);
+    }
+}
+
+/// No input may panic a native check: random documents, shaped loosely
+/// like the manifests, Dockerfiles, workflows and Terraform blocks the
+/// checks expect, run through every check of the providers written
+/// alongside this one.
+#[cfg(test)]
+mod no_panic {
+    use super::super::{docker, github, secrets, terraform};
+    use super::*;
+    use archgate_core::Key;
+    use archgate_iac::{ParsedUnit, SourceFile, SourceKind};
+    use proptest::prelude::*;
+
+    const KEYS: &[&str] = &[
+        "apiVersion",
+        "kind",
+        "metadata",
+        "name",
+        "namespace",
+        "labels",
+        "annotations",
+        "spec",
+        "template",
+        "jobTemplate",
+        "containers",
+        "initContainers",
+        "ephemeralContainers",
+        "securityContext",
+        "capabilities",
+        "add",
+        "drop",
+        "privileged",
+        "runAsUser",
+        "runAsNonRoot",
+        "allowPrivilegeEscalation",
+        "seccompProfile",
+        "type",
+        "volumes",
+        "hostPath",
+        "path",
+        "image",
+        "imagePullPolicy",
+        "ports",
+        "hostPort",
+        "env",
+        "value",
+        "valueFrom",
+        "secretKeyRef",
+        "envFrom",
+        "secretRef",
+        "rules",
+        "verbs",
+        "resources",
+        "apiGroups",
+        "subjects",
+        "roleRef",
+        "sysctls",
+        "podSelector",
+        "matchLabels",
+        "matchExpressions",
+        "key",
+        "operator",
+        "values",
+        "policyTypes",
+        "ingress",
+        "tls",
+        "externalIPs",
+        "data",
+        "stringData",
+        "instructions",
+        "instruction",
+        "args",
+        "form",
+        "stage",
+        "stages",
+        "base",
+        "tag",
+        "digest",
+        "heredocs",
+        "body",
+        "flags",
+        "steps",
+        "uses",
+        "run",
+        "with",
+        "ref",
+        "on",
+        "permissions",
+        "jobs",
+        "source",
+        "version",
+        "required_providers",
+        "password",
+        "token",
+    ];
+
+    const WORDS: &[&str] = &[
+        "ALL",
+        "NET_RAW",
+        "SYS_ADMIN",
+        "RuntimeDefault",
+        "Unconfined",
+        "Localhost",
+        "default",
+        "*",
+        "get",
+        "create",
+        "pods/exec",
+        "nodes/proxy",
+        "secrets",
+        "RUN",
+        "FROM",
+        "USER",
+        "root",
+        "ENV",
+        "ADD",
+        "COPY",
+        "curl -k https://x | sh",
+        "apt-get update",
+        "sudo apt",
+        "A=1 B=2",
+        "--from=0",
+        "actions/checkout@v4",
+        "${{ github.head_ref }}",
+        "pull_request_target",
+        "write-all",
+        "terraform-aws-modules/vpc/aws",
+        "git::http://x/y.git?ref=",
+        "AKIAIOSFODNN7EXAMPLE",
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIE",
+        "postgres://u:p@h/db",
+        "ghp_",
+        "eyJ.eyJ.x",
+        "é",
+        "",
+    ];
+
+    fn node() -> impl Strategy<Value = Node> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (-5i64..70_000).prop_map(Value::Int),
+            prop::sample::select(WORDS).prop_map(|s| Value::Str(s.to_string())),
+            "[ -~]{0,40}".prop_map(Value::Str),
+            Just(Value::Unknown("var.x".into())),
+        ]
+        .prop_map(|v| Node::new(v, Span::default()));
+        leaf.prop_recursive(5, 96, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4)
+                    .prop_map(|v| Node::new(Value::Seq(v), Span::default())),
+                prop::collection::vec((prop::sample::select(KEYS), inner), 0..7).prop_map(|kv| {
+                    let entries = kv
+                        .into_iter()
+                        .map(|(k, v)| {
+                            (
+                                Key {
+                                    name: k.to_string(),
+                                    span: Span::default(),
+                                },
+                                v,
+                            )
+                        })
+                        .collect();
+                    Node::new(Value::Map(entries), Span::default())
+                }),
+            ]
+        })
+    }
+
+    const KINDS: &[&str] = &[
+        "Pod",
+        "Deployment",
+        "CronJob",
+        "Job",
+        "Namespace",
+        "NetworkPolicy",
+        "Role",
+        "ClusterRole",
+        "RoleBinding",
+        "ClusterRoleBinding",
+        "ServiceAccount",
+        "Service",
+        "Ingress",
+        "Secret",
+        "dockerfile",
+        "workflow",
+        "job",
+        "module",
+        "terraform",
+    ];
+
+    proptest! {
+        #[test]
+        fn checks_never_panic(bodies in prop::collection::vec((prop::sample::select(KINDS), node()), 1..6)) {
+            let resources: Vec<Resource> = bodies
+                .into_iter()
+                .map(|(kind, body)| Resource {
+                    source: SourceKind::Kubernetes,
+                    block: "resource".into(),
+                    kind: kind.into(),
+                    name: "n".into(),
+                    address: format!("{kind}.n"),
+                    file: "f".into(),
+                    span: Span::default(),
+                    body,
+                    module: None,
+                    multiple: false,
+                    labels: Vec::new(),
+                })
+                .collect();
+            let unit = ParsedUnit {
+                files: vec![SourceFile { path: "f".into(), text: "AKIAIOSFODNN7EXAMPLE".into() }],
+                resources,
+                ..ParsedUnit::default()
+            };
+            let ctx = Context::new(&unit);
+            for r in &unit.resources {
+                for (_, check) in CHECKS
+                    .iter()
+                    .chain(docker::CHECKS)
+                    .chain(github::CHECKS)
+                    .chain(secrets::CHECKS)
+                    .chain(terraform::CHECKS)
+                {
+                    let _ = check(r, &ctx);
+                }
+            }
+        }
     }
 }

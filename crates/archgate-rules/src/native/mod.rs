@@ -17,9 +17,11 @@ pub use crate::context::Context;
 use archgate_core::Span;
 use archgate_iac::Resource;
 
+pub mod alicloud;
 pub mod aws;
 pub mod azure;
 pub mod docker;
+pub mod gcp;
 pub mod github;
 pub mod kubernetes;
 pub mod secrets;
@@ -51,9 +53,11 @@ pub type CheckFn = fn(&Resource, &Context) -> Vec<Hit>;
 
 /// Every provider's checks.
 pub static PROVIDERS: &[&[(&str, CheckFn)]] = &[
+    alicloud::CHECKS,
     aws::CHECKS,
     azure::CHECKS,
     docker::CHECKS,
+    gcp::CHECKS,
     github::CHECKS,
     kubernetes::CHECKS,
     secrets::CHECKS,

@@ -43,27 +43,23 @@ pub const CHECKS: &[(&str, CheckFn)] = &[
 struct Text<'a> {
     node: &'a Node,
     text: &'a str,
-    /// The name it is written under (lower-cased), `""` when none.
-    name: String,
-    /// Dotted path of keys, for hit keys.
-    path: String,
+    /// The name it is written under as written, `""` when none.
+    name: &'a str,
     unresolved: bool,
 }
 
-fn walk<'a>(n: &'a Node, name: &str, path: &str, out: &mut Vec<Text<'a>>) {
+fn walk<'a>(n: &'a Node, name: &'a str, out: &mut Vec<Text<'a>>) {
     match &n.value {
         Value::Str(s) => out.push(Text {
             node: n,
             text: s,
-            name: name.to_ascii_lowercase(),
-            path: path.to_string(),
+            name,
             unresolved: false,
         }),
         Value::Unknown(s) => out.push(Text {
             node: n,
             text: s,
-            name: name.to_ascii_lowercase(),
-            path: path.to_string(),
+            name,
             unresolved: true,
         }),
         Value::Map(entries) => {
@@ -74,24 +70,19 @@ fn walk<'a>(n: &'a Node, name: &str, path: &str, out: &mut Vec<Text<'a>>) {
                 .and_then(Node::as_str)
                 .filter(|_| n.get("value").is_some());
             for (k, v) in entries {
-                let child = if path.is_empty() {
-                    k.name.clone()
-                } else {
-                    format!("{path}.{}", k.name)
-                };
                 let nm = match (pair_name, k.name.as_str()) {
                     (Some(p), "value") => p,
                     _ => k.name.as_str(),
                 };
-                walk(v, nm, &child, out);
+                walk(v, nm, out);
             }
         }
         Value::Seq(items) => {
-            for (i, v) in items.iter().enumerate() {
-                walk(v, name, &format!("{path}[{i}]"), out);
+            for v in items {
+                walk(v, name, out);
             }
         }
-        Value::Tagged(_, inner) => walk(inner, name, path, out),
+        Value::Tagged(_, inner) => walk(inner, name, out),
         _ => {}
     }
 }
@@ -107,10 +98,17 @@ fn texts(r: &Resource) -> Vec<Text<'_>> {
             } else {
                 k.name.as_str()
             };
-            walk(v, name, &k.name, &mut out);
+            walk(v, name, &mut out);
+        }
+    } else if r.kind == "workflow" {
+        // A workflow's jobs are resources of their own: scan them once, there.
+        for (k, v) in r.body.as_map().unwrap_or(&[]) {
+            if k.name != "jobs" {
+                walk(v, &k.name, &mut out);
+            }
         }
     } else {
-        walk(&r.body, "", "", &mut out);
+        walk(&r.body, "", &mut out);
     }
     out
 }
@@ -158,11 +156,7 @@ fn scan(
             if hits.iter().any(|h| h.span.line == span.line) {
                 continue;
             }
-            let key = if t.path.is_empty() {
-                what.clone()
-            } else {
-                t.path.clone()
-            };
+            let key = if t.name.is_empty() { "value" } else { t.name };
             hits.push(Hit {
                 span,
                 message: format!("{what} is hard-coded in {}", describe(r, &t)),
@@ -174,11 +168,51 @@ fn scan(
 }
 
 fn describe(r: &Resource, t: &Text) -> String {
-    if t.path.is_empty() {
+    if t.name.is_empty() {
         r.address.clone()
     } else {
-        format!("{} ({})", r.address, t.path)
+        format!("{} ({})", r.address, t.name)
     }
+}
+
+/// Case-insensitive substring test without allocating (`needle` lower-case ASCII).
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty()
+        || h.windows(n.len())
+            .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b))
+}
+
+/// Cheap pre-test: does the text mention any credential word at all?
+/// Short names are compared in place; long texts are lower-cased once so
+/// each word is a fast substring search.
+fn mentions_secret_word(s: &str) -> bool {
+    if s.len() <= 64 {
+        return SECRET_WORDS.iter().any(|w| contains_ci(s, w)) || contains_ci(s, "pwd");
+    }
+    let lower = s.to_ascii_lowercase();
+    SECRET_WORDS.iter().any(|w| lower.contains(w)) || lower.contains("pwd")
+}
+
+/// True when the text may hold an AWS access key id (one of the prefixes).
+fn may_hold_access_key(s: &str) -> bool {
+    s.match_indices('A').any(|(i, _)| {
+        s.get(i..i + 4).is_some_and(|p| {
+            matches!(
+                p,
+                "AKIA"
+                    | "ASIA"
+                    | "ABIA"
+                    | "ACCA"
+                    | "AGPA"
+                    | "AIDA"
+                    | "AROA"
+                    | "ANPA"
+                    | "ANVA"
+                    | "AIPA"
+            )
+        })
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -305,14 +339,22 @@ fn inline_assignments(s: &str) -> Vec<(&str, &str)> {
 fn aws_keys(r: &Resource, ctx: &Context) -> Vec<Hit> {
     scan(r, ctx, true, |t| {
         let mut found = Vec::new();
-        for tok in tokens(t.text, alnum) {
-            if is_aws_access_key_id(tok) {
-                found.push((tok.to_string(), "an AWS access key id".to_string()));
+        if t.text.len() < 20 {
+            return found;
+        }
+        if may_hold_access_key(t.text) {
+            for tok in tokens(t.text, alnum) {
+                if is_aws_access_key_id(tok) {
+                    found.push((tok.to_string(), "an AWS access key id".to_string()));
+                }
             }
         }
-        if !t.unresolved {
+        let mentions_secret = ["secret", "SECRET", "Secret"]
+            .iter()
+            .any(|w| t.text.contains(w) || t.name.contains(w));
+        if !t.unresolved && mentions_secret {
             let secret_tok = |c: char| c.is_ascii_alphanumeric() || c == '/' || c == '+';
-            if aws_secret_name(&t.name) {
+            if aws_secret_name(t.name) {
                 for tok in tokens(t.text, secret_tok) {
                     if is_aws_secret_shape(tok) {
                         found.push((tok.to_string(), "an AWS secret access key".to_string()));
@@ -336,6 +378,9 @@ fn aws_keys(r: &Resource, ctx: &Context) -> Vec<Hit> {
 fn private_keys(r: &Resource, ctx: &Context) -> Vec<Hit> {
     scan(r, ctx, true, |t| {
         let mut found = Vec::new();
+        if !t.text.contains("-----BEGIN ") {
+            return found;
+        }
         let mut rest = t.text;
         while let Some(i) = rest.find("-----BEGIN ") {
             let after = &rest[i + "-----BEGIN ".len()..];
@@ -426,9 +471,30 @@ fn is_jwt(tok: &str) -> bool {
         })
 }
 
+/// Substrings every token format handled here contains.
+const TOKEN_MARKERS: &[&str] = &[
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "glpat-",
+    "xox",
+    "_live_",
+    "npm_",
+    "AIza",
+    "SG.",
+    "eyJ",
+    "AccountKey=",
+];
+
 fn known_tokens(r: &Resource, ctx: &Context) -> Vec<Hit> {
     scan(r, ctx, true, |t| {
         let mut found = Vec::new();
+        if t.text.len() < 20 || !TOKEN_MARKERS.iter().any(|m| t.text.contains(m)) {
+            return found;
+        }
         let tok_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.';
         for tok in tokens(t.text, tok_char) {
             if is_jwt(tok) {
@@ -467,6 +533,9 @@ fn url_credentials(r: &Resource, ctx: &Context) -> Vec<Hit> {
     // still written in the file.
     scan(r, ctx, true, |t| {
         let mut found = Vec::new();
+        if !t.text.contains("://") || !t.text.contains('@') {
+            return found;
+        }
         let mut rest = t.text;
         while let Some(i) = rest.find("://") {
             let after = &rest[i + 3..];
@@ -696,12 +765,19 @@ fn password_attributes(r: &Resource, ctx: &Context) -> Vec<Hit> {
                 found.push((v.to_string(), format!("a credential ({name})")));
             }
         };
-        if !t.text.contains('\n') && !t.text.contains('=') {
-            consider(&t.name, t.text);
-        } else if !t.text.contains('\n') && t.text.contains('=') && !t.text.contains(' ') {
-            // `NAME=value` words (Dockerfile ENV/ARG, command arguments).
-            if let Some((n, v)) = t.text.split_once('=') {
-                consider(n.trim_start_matches('-'), v);
+        let multi = t.text.contains('\n') || t.text.contains('=');
+        // Most strings mention no credential word at all: skip them cheaply.
+        if !(mentions_secret_word(t.name) || (multi && mentions_secret_word(t.text))) {
+            return found;
+        }
+        if !t.text.contains('\n') {
+            // The whole value under its name (base64 values may end in `=`).
+            consider(t.name, t.text);
+            if t.text.contains('=') && !t.text.contains(' ') {
+                // `NAME=value` words (Dockerfile ENV/ARG, command arguments).
+                if let Some((n, v)) = t.text.split_once('=') {
+                    consider(n.trim_start_matches('-'), v);
+                }
             }
         } else {
             for (n, v) in inline_assignments(t.text) {
@@ -858,6 +934,60 @@ data:
     export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
 ";
         assert_eq!(lines(aws_keys, text), vec![6]);
+    }
+
+    #[test]
+    fn workflow_strings_are_scanned_once_in_their_job() {
+        let text = "on: push
+jobs:
+  a:
+    runs-on: x
+    env:
+      GH_TOKEN: ghp_0123456789abcdefghijABCDEFGHIJ012345
+";
+        let doc = archgate_core::yaml::parse_documents(text)
+            .unwrap_or_default()
+            .remove(0);
+        let job = doc.path("jobs.a").cloned().unwrap_or_else(|| doc.clone());
+        let make = |kind: &str, body: Node| Resource {
+            source: archgate_iac::SourceKind::GithubActions,
+            block: "resource".into(),
+            kind: kind.into(),
+            name: kind.into(),
+            address: kind.into(),
+            file: "w.yml".into(),
+            span: body.span,
+            body,
+            module: None,
+            multiple: false,
+            labels: Vec::new(),
+        };
+        let unit = archgate_iac::ParsedUnit {
+            files: vec![archgate_iac::SourceFile {
+                path: "w.yml".into(),
+                text: text.into(),
+            }],
+            resources: vec![make("workflow", doc.clone()), make("job", job)],
+            ..Default::default()
+        };
+        let ctx = Context::new(&unit);
+        let lines: Vec<u32> = unit
+            .resources
+            .iter()
+            .flat_map(|r| known_tokens(r, &ctx))
+            .map(|h| h.span.line)
+            .collect();
+        assert_eq!(lines, vec![6]);
+    }
+
+    #[test]
+    fn base64_values_keep_their_padding() {
+        let text = "kind: ConfigMap
+metadata: {name: c}
+data:
+  api_token: c2VjcmV0LXRva2VuLXZhbHVlPT0=
+";
+        assert_eq!(lines(password_attributes, text), vec![4]);
     }
 
     #[test]

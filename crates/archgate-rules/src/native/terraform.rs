@@ -19,6 +19,8 @@ use archgate_iac::Resource;
 pub const CHECKS: &[(&str, CheckFn)] = &[
     ("AG-TF-MODULE-001", module_not_pinned_to_commit),
     ("AG-TF-MODULE-002", module_not_pinned_to_version),
+    ("AG-TF-MODULE-003", module_over_plain_transport),
+    ("AG-TF-PROV-001", provider_without_version),
 ];
 
 /// Where a module's code comes from.
@@ -151,6 +153,73 @@ fn module_not_pinned_to_version(r: &Resource, _: &Context) -> Vec<Hit> {
         ),
         key: "source".into(),
     }]
+}
+
+fn module_over_plain_transport(r: &Resource, _: &Context) -> Vec<Hit> {
+    let Some((source, span)) = source_of(r) else {
+        return Vec::new();
+    };
+    let lower = source.trim().to_ascii_lowercase();
+    let bare = lower
+        .split_once("::")
+        .map(|(getter, rest)| {
+            if getter.contains('/') {
+                lower.as_str()
+            } else {
+                rest
+            }
+        })
+        .unwrap_or(&lower);
+    let plain = bare.starts_with("http://") || bare.starts_with("git://");
+    if !plain {
+        return Vec::new();
+    }
+    vec![Hit {
+        span,
+        message: format!(
+            "module {} is downloaded over an unencrypted, unauthenticated transport ({source})",
+            r.name
+        ),
+        key: "source".into(),
+    }]
+}
+
+fn provider_without_version(r: &Resource, _: &Context) -> Vec<Hit> {
+    if r.kind != "terraform" {
+        return Vec::new();
+    }
+    // `required_providers` is a nested block: a list of mappings.
+    let blocks = match r.body.get("required_providers") {
+        Some(n) => match n.as_seq() {
+            Some(items) => items.iter().collect::<Vec<_>>(),
+            None => vec![n],
+        },
+        None => return Vec::new(),
+    };
+    let mut hits = Vec::new();
+    for block in blocks {
+        for (k, v) in block.as_map().unwrap_or(&[]) {
+            if v.is_unknown() {
+                continue;
+            }
+            // Terraform 0.12 style: `aws = "~> 5.0"` is the version itself.
+            let versioned = match v.as_str() {
+                Some(s) => !s.trim().is_empty(),
+                None => v.get("version").is_some_and(|x| !x.is_null()),
+            };
+            if !versioned {
+                hits.push(Hit {
+                    span: k.span,
+                    message: format!(
+                        "required provider {} has no version constraint: any release, including a new major version, is installed",
+                        k.name
+                    ),
+                    key: format!("required_providers.{}", k.name),
+                });
+            }
+        }
+    }
+    hits
 }
 
 #[cfg(test)]

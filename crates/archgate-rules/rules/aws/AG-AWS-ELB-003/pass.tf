@@ -19,3 +19,17 @@ resource "aws_lb_listener" "plain_tcp" {
     target_group_arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/db/1"
   }
 }
+
+resource "aws_lb_listener" "redirect_to_tls" {
+  load_balancer_arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/web/1"
+  port              = 80
+  protocol          = "HTTP"
+  default_action {
+    type = "redirect"
+    redirect {
+      port        = "443"
+      protocol    = "HTTPS"
+      status_code = "HTTP_301"
+    }
+  }
+}

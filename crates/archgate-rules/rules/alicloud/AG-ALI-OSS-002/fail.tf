@@ -1,0 +1,10 @@
+resource "alicloud_oss_bucket" "unversioned" {
+  bucket = "unversioned-bucket"
+}
+
+resource "alicloud_oss_bucket" "suspended" {
+  bucket = "suspended-bucket"
+  versioning {
+    status = "Suspended"
+  }
+}

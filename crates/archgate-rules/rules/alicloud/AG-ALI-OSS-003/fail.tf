@@ -1,0 +1,3 @@
+resource "alicloud_oss_bucket" "not_accelerated" {
+  bucket = "not-accelerated-bucket"
+}

@@ -1,0 +1,3 @@
+resource "alicloud_oss_bucket" "unlogged" {
+  bucket = "unlogged-bucket"
+}

@@ -1,0 +1,10 @@
+resource "azurerm_linux_function_app" "https_func" {
+  name                 = "https-func-func"
+  location             = "westeurope"
+  resource_group_name  = "rg-func"
+  service_plan_id      = azurerm_service_plan.func.id
+  storage_account_name = azurerm_storage_account.func.name
+  https_only           = true
+
+  site_config {}
+}

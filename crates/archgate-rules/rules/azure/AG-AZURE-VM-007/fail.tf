@@ -1,0 +1,25 @@
+resource "azurerm_linux_virtual_machine" "no_agent" {
+  name                  = "no-agent"
+  resource_group_name   = "rg-compute"
+  location              = "westeurope"
+  size                  = "Standard_D2s_v5"
+  admin_username        = "azureuser"
+  network_interface_ids = [azurerm_network_interface.no_agent.id]
+  admin_ssh_key {
+    username   = "azureuser"
+    public_key = file("~/.ssh/id_ed25519.pub")
+  }
+  provision_vm_agent = false
+
+  os_disk {
+    caching              = "ReadWrite"
+    storage_account_type = "Premium_LRS"
+  }
+
+  source_image_reference {
+    publisher = "Canonical"
+    offer     = "0001-com-ubuntu-server-jammy"
+    sku       = "22_04-lts"
+    version   = "latest"
+  }
+}

@@ -1,0 +1,4 @@
+resource "google_bigquery_dataset" "google_keys" {
+  dataset_id = "google_keys"
+  location   = "EU"
+}

@@ -1,0 +1,4 @@
+resource "google_storage_bucket" "acl_bucket" {
+  name     = "acl-bucket-bucket"
+  location = "EU"
+}

@@ -1,0 +1,4 @@
+resource "google_storage_bucket" "unlogged" {
+  name     = "unlogged-bucket"
+  location = "EU"
+}

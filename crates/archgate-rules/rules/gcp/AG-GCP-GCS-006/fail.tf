@@ -1,0 +1,4 @@
+resource "google_storage_bucket" "google_managed" {
+  name     = "google-managed-bucket"
+  location = "EU"
+}

@@ -1,0 +1,9 @@
+resource "google_container_node_pool" "auto_upgrade" {
+  name       = "auto-upgrade"
+  cluster    = google_container_cluster.primary.id
+  node_count = 3
+  management {
+    auto_repair  = true
+    auto_upgrade = true
+  }
+}

@@ -1,0 +1,9 @@
+resource "google_kms_crypto_key" "protected" {
+  name            = "app-data"
+  key_ring        = google_kms_key_ring.app.id
+  rotation_period = "7776000s"
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}

@@ -1,0 +1,3 @@
+resource "google_compute_ssl_policy" "compatible" {
+  name = "compatible"
+}
