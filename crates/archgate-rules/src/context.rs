@@ -10,7 +10,9 @@
 
 use archgate_core::{Node, Value};
 use archgate_iac::{ParsedUnit, Resource, SourceKind};
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// The parsed unit with its indexes.
 pub struct Context<'a> {
@@ -19,7 +21,17 @@ pub struct Context<'a> {
     by_address: HashMap<&'a str, usize>,
     refs_from: Vec<Vec<usize>>,
     refs_to: Vec<Vec<usize>>,
+    /// For the resource the secret checks looked at last (by index), which
+    /// checks each of its strings may concern, and all of them together:
+    /// the engine runs every rule on one resource before the next, so the
+    /// marker words are searched once per resource, not once per check, and
+    /// a check with nothing to look at returns without walking the body.
+    /// (Indices and bits only, so the context stays covariant in `'a`.)
+    pub(crate) secret_masks: RefCell<Option<SecretMasks>>,
 }
+
+/// The resource's index, the union of its strings' bits, and each string's bits.
+pub(crate) type SecretMasks = (usize, u8, Rc<[u8]>);
 
 impl<'a> Context<'a> {
     /// Indexes `unit` (linear in the size of its resources' bodies).
@@ -48,11 +60,8 @@ impl<'a> Context<'a> {
         let mut refs_to = vec![Vec::new(); n];
         let mut scratch = String::new();
         for (i, r) in unit.resources.iter().enumerate() {
-            let prefix = r
-                .module
-                .as_ref()
-                .map(|m| format!("{}.", m.address))
-                .unwrap_or_default();
+            // `module.a` for a resource of module `a` (resolve_tf adds the dot).
+            let prefix = r.module.as_ref().map(|m| m.address.as_str());
             let mut targets: Vec<usize> = Vec::new();
             let add = |t: usize, targets: &mut Vec<usize>| {
                 if t != i && !targets.contains(&t) {
@@ -63,7 +72,7 @@ impl<'a> Context<'a> {
                 Value::Unknown(text) => {
                     for chain in chains(text) {
                         if let Some(t) =
-                            resolve_tf(&by_address, &data_by_address, &prefix, chain, &mut scratch)
+                            resolve_tf(&by_address, &data_by_address, prefix, chain, &mut scratch)
                         {
                             add(t, &mut targets);
                         }
@@ -75,7 +84,7 @@ impl<'a> Context<'a> {
                             if let Some(t) = resolve_tf(
                                 &by_address,
                                 &data_by_address,
-                                &prefix,
+                                prefix,
                                 chain,
                                 &mut scratch,
                             ) {
@@ -120,6 +129,7 @@ impl<'a> Context<'a> {
             by_address,
             refs_from,
             refs_to,
+            secret_masks: RefCell::new(None),
         }
     }
 
@@ -217,7 +227,7 @@ fn chains(text: &str) -> impl Iterator<Item = &str> {
 fn resolve_tf(
     by_address: &HashMap<&str, usize>,
     data_by_address: &HashMap<&str, usize>,
-    prefix: &str,
+    prefix: Option<&str>,
     chain: &str,
     scratch: &mut String,
 ) -> Option<usize> {
@@ -231,7 +241,10 @@ fn resolve_tf(
         return None;
     }
     scratch.clear();
-    scratch.push_str(prefix);
+    if let Some(p) = prefix {
+        scratch.push_str(p);
+        scratch.push('.');
+    }
     if first == "data" {
         let third = parts.next()?;
         scratch.push_str(second);

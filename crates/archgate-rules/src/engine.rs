@@ -10,7 +10,7 @@
 
 use crate::cond::Kinds;
 use crate::context::Context;
-use crate::eval::{evaluate, kind_key, Outcome};
+use crate::eval::{evaluate_keyed, kind_key, Outcome};
 use crate::native::{self, CheckFn, Hit};
 use crate::suppress::{annotation_skips, cfn_metadata_skips, id_matches, FileDirectives, Verdict};
 use crate::Rule;
@@ -209,7 +209,7 @@ impl Engine {
                 };
                 let hits: Vec<Hit> = match (&entry.check, &entry.rule.condition) {
                     (Some(check), _) => check(res, &ctx),
-                    (None, Some(cond)) => match evaluate(cond, res, Some(&ctx)) {
+                    (None, Some(cond)) => match evaluate_keyed(cond, res, &key, Some(&ctx)) {
                         (Outcome::Fail, why) => vec![Hit::new(
                             res.span,
                             why.map(|w| format!("{}: {w}", res.address))

@@ -41,9 +41,19 @@ pub fn evaluate(
     res: &Resource,
     ctx: Option<&Context>,
 ) -> (Outcome, Option<String>) {
+    evaluate_keyed(cond, res, &kind_key(res), ctx)
+}
+
+/// [`evaluate`] with `res`'s [`kind_key`] already computed (the engine
+/// computes it once per resource, not once per rule).
+pub(crate) fn evaluate_keyed(
+    cond: &Condition,
+    res: &Resource,
+    key: &str,
+    ctx: Option<&Context>,
+) -> (Outcome, Option<String>) {
     let mut why = None;
-    let key = kind_key(res);
-    let o = eval(cond, res, &key, ctx, &mut why);
+    let o = eval(cond, res, key, ctx, &mut why);
     (o, if o == Outcome::Fail { why } else { None })
 }
 
@@ -322,7 +332,17 @@ pub fn resolve<'n>(node: &'n Node, path: &[String], out: &mut Vec<&'n Node>, unk
                 resolve(v, rest, out, unknown);
                 return;
             }
-            // A key with dots in it (annotations, tags).
+            // A key with dots in it (annotations, tags). Most misses are
+            // plain absent attributes: only build the joined names when a
+            // key starts with `seg.`.
+            let dotted = entries.iter().any(|(k, _)| {
+                k.name.len() > seg.len()
+                    && k.name.starts_with(seg.as_str())
+                    && k.name.as_bytes().get(seg.len()) == Some(&b'.')
+            });
+            if !dotted {
+                return;
+            }
             for k in 2..=path.len() {
                 let joined = path[..k].join(".");
                 if let Some(v) = node.get(&joined) {

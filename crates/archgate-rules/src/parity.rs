@@ -17,6 +17,10 @@
 //!   results `/path/Dockerfile.RUN` and whole-file results `/path/Dockerfile.`).
 //! - Secrets: file, check id and line (Checkov names the secret by a hash;
 //!   its `line_start` is the line of the secret).
+//! - Kubernetes graph checks (`CKV2_K8S_*`) on pods: file, check id and
+//!   line. They judge the pod a workload creates, named
+//!   `Pod.<ns>.<workload>.<label>`, at the workload's first line, where
+//!   archgate reports the workload. On other kinds they match by resource.
 //!
 //! Recall counts every Checkov failure (each distinct check id, file and
 //! resource as Checkov wrote it) that some finding matches. Precision is
@@ -292,6 +296,11 @@ fn key_of(r: &CheckovResult) -> MatchKey {
     match r.framework.as_str() {
         "dockerfile" => MatchKey::File(id, r.file.clone()),
         "secrets" => MatchKey::Line(id, r.file.clone(), r.line_start),
+        // Graph checks judge the pod a workload creates and name it
+        // `Pod.<ns>.<workload>.<label>`; its line is the workload's first line.
+        "kubernetes" if id.starts_with("CKV2_K8S_") && r.resource.starts_with("Pod.") => {
+            MatchKey::Line(id, r.file.clone(), r.line_start)
+        }
         _ => MatchKey::Block(id, r.file.clone(), block_of(&r.resource)),
     }
 }
@@ -816,6 +825,28 @@ pub fn render_markdown(
         fps.iter().map(|g| g.count).sum::<usize>(),
         fps.len()
     );
+    // How the false positives divide by the kind of reason written for them.
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for g in &fps {
+        let kind = match reasons.get(&g.rule_id) {
+            Some(r) if r.starts_with("Checkov bug") => "Checkov bug",
+            Some(r) if r.starts_with("deliberate difference") => "deliberate difference",
+            Some(r) if r.starts_with("gap") => "gap",
+            _ => "unexplained",
+        };
+        *kinds.entry(kind).or_default() += g.count;
+    }
+    if !kinds.is_empty() {
+        let _ = writeln!(
+            s,
+            "By reason: {}.\n",
+            kinds
+                .iter()
+                .map(|(k, n)| format!("{k} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let _ = writeln!(s, "| rule | aliases | findings | examples | reason |");
     let _ = writeln!(s, "|---|---|---:|---|---|");
     for g in &fps {
@@ -1076,7 +1107,7 @@ mod tests {
     }
 
     #[test]
-    fn dockerfiles_match_on_file_and_secrets_on_line() {
+    fn dockerfiles_match_on_file_secrets_and_pods_on_line() {
         let reference = vec![
             checkov(
                 "CKV_DOCKER_2",
@@ -1104,6 +1135,22 @@ mod tests {
             ),
             checkov("CKV_SECRET_2", "secrets", "ec2.tf", "fc3f78", 15, false),
             checkov("CKV_SECRET_2", "secrets", "ec2.tf", "c00f1a", 16, false),
+            checkov(
+                "CKV2_K8S_6",
+                "kubernetes",
+                "k.yaml",
+                "Pod.default.web.app-web",
+                19,
+                false,
+            ),
+            checkov(
+                "CKV2_K8S_5",
+                "kubernetes",
+                "k.yaml",
+                "RoleBinding.ns.reader",
+                40,
+                false,
+            ),
         ];
         let r = report(vec![
             finding(
@@ -1134,12 +1181,29 @@ mod tests {
                 30,
                 "aws_instance.web",
             ),
+            finding(
+                "AG-K8S-NET-001",
+                &["CKV2_K8S_6"],
+                "k.yaml",
+                19,
+                "Deployment.default.web",
+            ),
+            finding(
+                "AG-K8S-RBAC-006",
+                &["CKV2_K8S_5"],
+                "k.yaml",
+                49,
+                "RoleBinding.ns.reader",
+            ),
         ]);
         let p = compute("c", &reference, &r);
-        assert_eq!(p.checkov_failures, 3);
-        assert_eq!(p.matched_failures, 2);
+        assert_eq!(p.checkov_failures, 5);
+        assert_eq!(
+            p.matched_failures, 4,
+            "the workload matches the pod it creates; other graph checks match by resource"
+        );
         assert_eq!(p.missed[0].line, 16);
-        assert_eq!(p.agreeing_findings, 2);
+        assert_eq!(p.agreeing_findings, 4);
         assert_eq!(
             p.false_positives(),
             2,

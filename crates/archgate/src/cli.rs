@@ -39,6 +39,20 @@ pub enum Command {
     Rules(RulesArgs),
     /// Show a rule's documentation (by archgate id or a Checkov/Trivy alias).
     Explain(ExplainArgs),
+    /// Risk exceptions: `new`, `list`, `expiring --within 30d`.
+    Exception(crate::governance_cmd::ExceptionArgs),
+    /// Decision records: `new`, `list`, `supersede`, `link`, `lint`.
+    Adr(crate::governance_cmd::AdrArgs),
+    /// Export the remediation backlog (open findings per component and rule) for Jira or GitHub.
+    Export(crate::governance_cmd::ExportArgs),
+    /// Write an audit evidence pack for one control framework.
+    Evidence(crate::governance_cmd::EvidenceArgs),
+    /// Readiness levels (bronze, silver, gold) per component against its tier.
+    Scorecard(crate::governance_cmd::ScorecardArgs),
+    /// Governance KPIs (policy compliance, readiness, exceptions, decisions) with targets.
+    Kpi(crate::governance_cmd::KpiArgs),
+    /// Rego policies: `test` (as conftest test) and `verify` (as conftest verify / opa test).
+    Policy(crate::policy_cmd::PolicyArgs),
 }
 
 /// Options every reporting command shares.

@@ -20,6 +20,13 @@ pub fn run(cli: Cli) -> Result<i32, String> {
         Command::Init(a) => init(a),
         Command::Rules(a) => rules(a),
         Command::Explain(a) => explain(a),
+        Command::Exception(a) => crate::governance_cmd::run_exception(a),
+        Command::Adr(a) => crate::governance_cmd::run_adr(a),
+        Command::Export(a) => crate::governance_cmd::run_export(a),
+        Command::Evidence(a) => crate::governance_cmd::run_evidence(a),
+        Command::Scorecard(a) => crate::governance_cmd::run_scorecard(a),
+        Command::Kpi(a) => crate::governance_cmd::run_kpi(a),
+        Command::Policy(a) => crate::policy_cmd::run(a),
     }
 }
 
@@ -64,6 +71,7 @@ fn scan_options(
         threads: sel.threads,
         progress: std::io::stderr().is_terminal(),
         parse_only: sel.parse_only,
+        hooks: Vec::new(),
     })
 }
 
@@ -164,6 +172,13 @@ fn require_dir(path: &Path) -> Result<(), String> {
 
 fn check(a: CheckArgs) -> Result<i32, String> {
     let started = Instant::now();
+    let (report, fail_on) = check_report(&a)?;
+    finish(report, &a.output, Some(&a.rules), fail_on, started)
+}
+
+/// Everything `check` finds, before rendering (also the input of `export`),
+/// with the failure threshold.
+pub(crate) fn check_report(a: &CheckArgs) -> Result<(Report, Severity), String> {
     let root = &a.path;
     require_dir(root)?;
     let mut report = Report {
@@ -212,7 +227,20 @@ fn check(a: CheckArgs) -> Result<i32, String> {
     }
 
     // Infrastructure code under each IaC root.
-    let opts = scan_options(&a.rules, &settings)?;
+    let mut opts = scan_options(&a.rules, &settings)?;
+    // The workspace's Rego policies run on the same files in the same pass.
+    let policies = archgate_policy::hook::workspace_policies(&root.join(&settings.paths.policy));
+    // Policies are not infrastructure: Kyverno policies would otherwise be scanned as manifests.
+    opts.exclude.push(format!(
+        "{}/**",
+        settings.paths.policy.trim_end_matches('/')
+    ));
+    opts.hooks.extend(policies.hooks);
+    report.errors.extend(policies.errors);
+    report.notes.extend(policies.notes);
+    // Standards run inside the scan; ADR lint and exceptions after it.
+    let governance = crate::governance_cmd::prepare(root, &settings, &mut report)?;
+    opts.hooks.extend(governance.hooks());
     for r in &settings.iac.roots {
         let dir = root.join(r);
         if !dir.exists() {
@@ -228,7 +256,8 @@ fn check(a: CheckArgs) -> Result<i32, String> {
         let part = archgate_rules::scan::scan(&dir, &opts);
         merge(&mut report, part, r);
     }
-    finish(report, &a.output, Some(&a.rules), fail_on, started)
+    governance.finish(&mut report, root, &settings);
+    Ok((report, fail_on))
 }
 
 /// Adds a scan of `prefix` (relative to the report root) to `report`.

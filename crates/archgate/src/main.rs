@@ -3,6 +3,8 @@
 
 mod cli;
 mod commands;
+mod governance_cmd;
+mod policy_cmd;
 
 use clap::Parser;
 

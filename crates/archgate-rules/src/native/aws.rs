@@ -32,6 +32,10 @@ pub const CHECKS: &[(&str, CheckFn)] = &[
     ("AG-AWS-S3-003", s3_logging),
     ("AG-AWS-S3-004", s3_public_access_block),
     ("AG-AWS-S3-005", s3_kms_by_default),
+    ("AG-AWS-S3-006", s3_lifecycle),
+    ("AG-AWS-S3-007", s3_event_notifications),
+    ("AG-AWS-S3-008", s3_replication),
+    ("AG-AWS-RDS-021", rds_cluster_backup_plan),
     ("AG-AWS-IAM-001", iam_allows_all_actions),
     ("AG-AWS-IAM-002", iam_write_without_constraints),
     ("AG-AWS-IAM-003", iam_permissions_management),
@@ -424,6 +428,81 @@ fn s3_kms_by_default(r: &Resource, ctx: &Context) -> Vec<Hit> {
     vec![Hit::new(
         r.span,
         format!("`{}` is not encrypted with a KMS key by default", r.address),
+        "",
+    )]
+}
+
+/// One hit at the bucket when neither the inline block `inline` nor a
+/// separate `companion` resource referring to it is present.
+fn bucket_lacks(
+    r: &Resource,
+    ctx: &Context,
+    inline: Option<&str>,
+    companion: &str,
+    what: &str,
+) -> Vec<Hit> {
+    if r.kind != "aws_s3_bucket" {
+        return Vec::new();
+    }
+    if inline.is_some_and(|f| attr(&r.body, f).is_some())
+        || !bucket_configs(r, ctx, companion).is_empty()
+    {
+        return Vec::new();
+    }
+    vec![Hit::new(
+        r.span,
+        format!("`{}` has no {what}", r.address),
+        "",
+    )]
+}
+
+/// AG-AWS-S3-006: a lifecycle configuration, inline or separate.
+fn s3_lifecycle(r: &Resource, ctx: &Context) -> Vec<Hit> {
+    bucket_lacks(
+        r,
+        ctx,
+        Some("lifecycle_rule"),
+        "aws_s3_bucket_lifecycle_configuration",
+        "lifecycle configuration",
+    )
+}
+
+/// AG-AWS-S3-007: event notifications (`aws_s3_bucket_notification`).
+fn s3_event_notifications(r: &Resource, ctx: &Context) -> Vec<Hit> {
+    bucket_lacks(
+        r,
+        ctx,
+        // Notifications have no inline form on the bucket.
+        None,
+        "aws_s3_bucket_notification",
+        "event notification configuration",
+    )
+}
+
+/// AG-AWS-S3-008: replication with at least one enabled rule, inline or separate.
+fn s3_replication(r: &Resource, ctx: &Context) -> Vec<Hit> {
+    if r.kind != "aws_s3_bucket" {
+        return Vec::new();
+    }
+    // Some rule enabled, or a status archgate cannot resolve.
+    let enabled = |rules: Vec<&Node>| {
+        rules.iter().any(|rule| {
+            let st = attr(rule, "status");
+            st.is_some_and(is_unresolved) || text(st).as_deref() == Some("Enabled")
+        })
+    };
+    let inline = elements(attr(&r.body, "replication_configuration"))
+        .into_iter()
+        .any(|c| is_unresolved(c) || enabled(elements(attr(c, "rules"))));
+    let separate = bucket_configs(r, ctx, "aws_s3_bucket_replication_configuration")
+        .iter()
+        .any(|c| enabled(elements(attr(&c.body, "rule"))));
+    if inline || separate {
+        return Vec::new();
+    }
+    vec![Hit::new(
+        r.span,
+        format!("`{}` is not replicated to another bucket", r.address),
         "",
     )]
 }
@@ -1584,6 +1663,48 @@ fn vpc_without_flow_log(r: &Resource, ctx: &Context) -> Vec<Hit> {
     vec![Hit::new(
         r.span,
         format!("`{}` has no flow log", r.address),
+        "",
+    )]
+}
+
+/// AG-AWS-RDS-021: an AWS Backup selection covers the cluster.
+fn rds_cluster_backup_plan(r: &Resource, ctx: &Context) -> Vec<Hit> {
+    if r.kind != "aws_rds_cluster" {
+        return Vec::new();
+    }
+    let mut covered = ctx
+        .references_to(r)
+        .any(|o| o.kind == "aws_backup_selection");
+    for sel in ctx.by_kind("aws_backup_selection") {
+        if covered {
+            break;
+        }
+        // Selections by tag or condition, wildcard ARNs and unresolved
+        // lists may include the cluster: not reported. A reference to
+        // another resource (`aws_rds_cluster.other.arn`) does not.
+        let covers = |n: &Node| match &n.value {
+            Value::Str(a) => a == "*" || a.ends_with(":*"),
+            Value::Unknown(t) => {
+                mentions(t, &r.kind, &r.name) || !(t.starts_with("aws_") && t.contains('.'))
+            }
+            _ => is_unresolved(n),
+        };
+        covered = attr(&sel.body, "selection_tag").is_some()
+            || attr(&sel.body, "condition").is_some()
+            || match attr(&sel.body, "resources") {
+                Some(list) if list.as_seq().is_some() => {
+                    list.as_seq().unwrap_or(&[]).iter().any(covers)
+                }
+                Some(other) => covers(other),
+                None => false,
+            };
+    }
+    if covered {
+        return Vec::new();
+    }
+    vec![Hit::new(
+        r.span,
+        format!("`{}` is not selected by any AWS Backup plan", r.address),
         "",
     )]
 }

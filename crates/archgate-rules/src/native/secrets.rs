@@ -23,6 +23,7 @@
 use super::{CheckFn, Context, Hit};
 use archgate_core::{Node, Span, Value};
 use archgate_iac::Resource;
+use std::rc::Rc;
 
 /// The native secret checks, by rule id.
 pub const CHECKS: &[(&str, CheckFn)] = &[
@@ -46,6 +47,106 @@ struct Text<'a> {
     /// The name it is written under as written, `""` when none.
     name: &'a str,
     unresolved: bool,
+}
+
+// Which check a string may concern (the bits `compute_masks` keeps).
+const FOR_AWS: u8 = 1;
+const FOR_KEY: u8 = 2;
+const FOR_TOKEN: u8 = 4;
+const FOR_URL: u8 = 8;
+const FOR_GEN: u8 = 16;
+
+// Groups of marker words found by the automaton of [`markers`].
+const M_AWS_PREFIX: u8 = 1;
+const M_SECRET: u8 = 2;
+const M_KEY: u8 = 4;
+const M_TOKEN: u8 = 8;
+const M_URL: u8 = 16;
+const M_GEN: u8 = 32;
+
+/// One automaton over every word a check's own pre-test looks for,
+/// matched ignoring ASCII case, so a single pass over a string tells which
+/// checks need a closer look. It only ever admits more than the checks'
+/// exact tests (which still run), never fewer.
+fn markers() -> Option<&'static (aho_corasick::AhoCorasick, Vec<u8>)> {
+    static MARKERS: std::sync::OnceLock<Option<(aho_corasick::AhoCorasick, Vec<u8>)>> =
+        std::sync::OnceLock::new();
+    MARKERS
+        .get_or_init(|| {
+            let mut words: Vec<(String, u8)> = Vec::new();
+            let mut add = |w: &str, group: u8| {
+                let w = w.to_ascii_lowercase();
+                match words.iter_mut().find(|(x, _)| *x == w) {
+                    Some((_, g)) => *g |= group,
+                    None => words.push((w, group)),
+                }
+            };
+            for p in AWS_KEY_PREFIXES {
+                add(p, M_AWS_PREFIX);
+            }
+            add("secret", M_SECRET);
+            add("-----BEGIN ", M_KEY);
+            for m in TOKEN_MARKERS {
+                add(m, M_TOKEN);
+            }
+            add("://", M_URL);
+            for w in SECRET_WORDS {
+                add(w, M_GEN);
+            }
+            add("pwd", M_GEN);
+            let groups = words.iter().map(|(_, g)| *g).collect();
+            // The words are fixed and few; building cannot fail short of a bug,
+            // and then every string is simply looked at by every check.
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(words.iter().map(|(w, _)| w.as_str()))
+                .ok()
+                .map(|ac| (ac, groups))
+        })
+        .as_ref()
+}
+
+/// The marker groups found in `s`.
+fn marker_groups(s: &str) -> u8 {
+    let Some((ac, groups)) = markers() else {
+        return 0xff;
+    };
+    let mut found = 0u8;
+    for m in ac.find_overlapping_iter(s) {
+        found |= groups.get(m.pattern().as_usize()).copied().unwrap_or(0xff);
+        if found == 0x3f {
+            break;
+        }
+    }
+    found
+}
+
+/// Which checks (`FOR_*` bits) could find anything in `t`.
+fn mask_of(t: &Text) -> u8 {
+    let m = marker_groups(t.text);
+    let n = if t.name.is_empty() {
+        0
+    } else {
+        marker_groups(t.name)
+    };
+    let long = t.text.len() >= 20;
+    let mut mask = 0;
+    if long && (m & (M_AWS_PREFIX | M_SECRET) != 0 || n & M_SECRET != 0) {
+        mask |= FOR_AWS;
+    }
+    if m & M_KEY != 0 {
+        mask |= FOR_KEY;
+    }
+    if long && m & M_TOKEN != 0 {
+        mask |= FOR_TOKEN;
+    }
+    if m & M_URL != 0 {
+        mask |= FOR_URL;
+    }
+    if (m | n) & M_GEN != 0 {
+        mask |= FOR_GEN;
+    }
+    mask
 }
 
 fn walk<'a>(n: &'a Node, name: &'a str, out: &mut Vec<Text<'a>>) {
@@ -113,6 +214,27 @@ fn texts(r: &Resource) -> Vec<Text<'_>> {
     out
 }
 
+/// The `FOR_*` bits of every string of `r` (in [`texts`] order) and their
+/// union, when a check already computed them for this resource.
+fn cached_masks(r: &Resource, ctx: &Context) -> Option<(u8, Rc<[u8]>)> {
+    let i = ctx.index_of(r)?;
+    match ctx.secret_masks.borrow().as_ref() {
+        Some((at, union, masks)) if *at == i => Some((*union, masks.clone())),
+        _ => None,
+    }
+}
+
+/// Computes the bits of `list` (the strings of `r`) and keeps them in the
+/// context for the other checks of the same resource.
+fn compute_masks(r: &Resource, ctx: &Context, list: &[Text]) -> (u8, Rc<[u8]>) {
+    let masks: Rc<[u8]> = list.iter().map(mask_of).collect();
+    let union = masks.iter().fold(0, |a, m| a | m);
+    if let Some(i) = ctx.index_of(r) {
+        *ctx.secret_masks.borrow_mut() = Some((i, union, masks.clone()));
+    }
+    (union, masks)
+}
+
 /// The line of `needle` at byte `offset` of a value, when the file's text
 /// inside the value's span really contains it; `None` when the value was
 /// not written here (resolved from elsewhere) or the text is unavailable.
@@ -141,15 +263,28 @@ fn located(ctx: &Context, r: &Resource, span: Span, needle: &str) -> Option<Span
 fn scan(
     r: &Resource,
     ctx: &Context,
+    check: u8,
     include_unresolved: bool,
     find: impl Fn(&Text) -> Vec<(String, String)>,
 ) -> Vec<Hit> {
     let mut hits: Vec<Hit> = Vec::new();
-    for t in texts(r) {
-        if t.unresolved && !include_unresolved {
+    let cached = cached_masks(r, ctx);
+    if cached.as_ref().is_some_and(|(union, _)| union & check == 0) {
+        return hits;
+    }
+    let list = texts(r);
+    let (union, masks) = match cached {
+        Some(c) => c,
+        None => compute_masks(r, ctx, &list),
+    };
+    if union & check == 0 {
+        return hits;
+    }
+    for (t, mask) in list.iter().zip(masks.iter()) {
+        if mask & check == 0 || (t.unresolved && !include_unresolved) {
             continue;
         }
-        for (needle, what) in find(&t) {
+        for (needle, what) in find(t) {
             let Some(span) = located(ctx, r, t.node.span, &needle) else {
                 continue;
             };
@@ -159,7 +294,7 @@ fn scan(
             let key = if t.name.is_empty() { "value" } else { t.name };
             hits.push(Hit {
                 span,
-                message: format!("{what} is hard-coded in {}", describe(r, &t)),
+                message: format!("{what} is hard-coded in {}", describe(r, t)),
                 key: format!("{key}#{}", hits.len()),
             });
         }
@@ -270,14 +405,15 @@ pub fn entropy(s: &str) -> f64 {
 // AWS keys
 // ---------------------------------------------------------------------------
 
+/// The prefixes of AWS access key ids.
+const AWS_KEY_PREFIXES: [&str; 10] = [
+    "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA",
+];
+
 /// An AWS access key id: a known prefix and 16 more upper-case letters or digits.
 pub fn is_aws_access_key_id(tok: &str) -> bool {
     tok.len() == 20
-        && [
-            "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA",
-        ]
-        .iter()
-        .any(|p| tok.starts_with(p))
+        && AWS_KEY_PREFIXES.iter().any(|p| tok.starts_with(p))
         && tok
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
@@ -337,7 +473,7 @@ fn inline_assignments(s: &str) -> Vec<(&str, &str)> {
 }
 
 fn aws_keys(r: &Resource, ctx: &Context) -> Vec<Hit> {
-    scan(r, ctx, true, |t| {
+    scan(r, ctx, FOR_AWS, true, |t| {
         let mut found = Vec::new();
         if t.text.len() < 20 {
             return found;
@@ -376,7 +512,7 @@ fn aws_keys(r: &Resource, ctx: &Context) -> Vec<Hit> {
 // ---------------------------------------------------------------------------
 
 fn private_keys(r: &Resource, ctx: &Context) -> Vec<Hit> {
-    scan(r, ctx, true, |t| {
+    scan(r, ctx, FOR_KEY, true, |t| {
         let mut found = Vec::new();
         if !t.text.contains("-----BEGIN ") {
             return found;
@@ -490,7 +626,7 @@ const TOKEN_MARKERS: &[&str] = &[
 ];
 
 fn known_tokens(r: &Resource, ctx: &Context) -> Vec<Hit> {
-    scan(r, ctx, true, |t| {
+    scan(r, ctx, FOR_TOKEN, true, |t| {
         let mut found = Vec::new();
         if t.text.len() < 20 || !TOKEN_MARKERS.iter().any(|m| t.text.contains(m)) {
             return found;
@@ -531,7 +667,7 @@ fn known_tokens(r: &Resource, ctx: &Context) -> Vec<Hit> {
 fn url_credentials(r: &Resource, ctx: &Context) -> Vec<Hit> {
     // Unresolved expressions too: a literal URL inside `jsonencode(…)` is
     // still written in the file.
-    scan(r, ctx, true, |t| {
+    scan(r, ctx, FOR_URL, true, |t| {
         let mut found = Vec::new();
         if !t.text.contains("://") || !t.text.contains('@') {
             return found;
@@ -750,7 +886,7 @@ fn password_attributes(r: &Resource, ctx: &Context) -> Vec<Hit> {
     if r.kind == "Secret" {
         return Vec::new();
     }
-    scan(r, ctx, false, |t| {
+    scan(r, ctx, FOR_GEN, false, |t| {
         let mut found = Vec::new();
         let mut consider = |name: &str, value: &str| {
             let n = name.to_ascii_lowercase();
@@ -829,6 +965,41 @@ fn kubernetes_secret_data(r: &Resource, ctx: &Context) -> Vec<Hit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marker_masks_admit_every_check_that_could_match() {
+        let node = Node::new(Value::Null, Span::default());
+        let mask = |text: &str, name: &str| {
+            mask_of(&Text {
+                node: &node,
+                text,
+                name,
+                unresolved: false,
+            })
+        };
+        assert_ne!(mask("AKIAIOSFODNN7EXAMPLE", "") & FOR_AWS, 0);
+        assert_ne!(
+            mask(
+                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                "AWS_SECRET_ACCESS_KEY"
+            ) & FOR_AWS,
+            0
+        );
+        assert_ne!(
+            mask("-----BEGIN RSA PRIVATE KEY-----\nMIIE", "") & FOR_KEY,
+            0
+        );
+        assert_ne!(
+            mask("token: ghp_0123456789abcdefghijklmnopqrstuvwxyz", "") & FOR_TOKEN,
+            0
+        );
+        assert_ne!(mask("postgres://app:hunter2@db/app", "") & FOR_URL, 0);
+        assert_ne!(mask("S3cr3tV4lue", "DB_PassWord") & FOR_GEN, 0);
+        assert_ne!(mask("x", "db_PWD") & FOR_GEN, 0);
+        // Most strings concern no check, so the checks skip them unread.
+        assert_eq!(mask("t3.micro", "instance_type"), 0);
+        assert_eq!(mask("us-east-1", "region"), 0);
+    }
 
     #[test]
     fn aws_key_shapes() {

@@ -1,0 +1,412 @@
+//! Readiness scorecards: per component, the production-readiness checks its
+//! criticality tier requires, as levels. Level semantics are those of
+//! OpsLevel, Cortex and Port: a component holds the highest level L such
+//! that every check at L and below passes.
+//!
+//! | level | checks |
+//! |---|---|
+//! | bronze | owner, on-call, runbook |
+//! | silver | SLO (availability), dashboards, no open critical finding |
+//! | gold | RTO and RPO, redundant, no open high finding |
+//!
+//! Tier 1 requires gold, tier 2 silver, tier 3 bronze, tier 4 nothing.
+//! Facts come from the catalog (`spec.owner`, `spec.archgate`), findings
+//! from the run (open = not waived; matched to the component by the
+//! finding's `component`). Not here: DR-test dates and threat-model reviews,
+//! which the model does not record yet.
+
+use archgate_core::{Finding, Severity};
+use archgate_model::{Catalog, EntityRef, Kind};
+use serde::Serialize;
+
+/// Readiness levels, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    None,
+    Bronze,
+    Silver,
+    Gold,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::None => "none",
+            Level::Bronze => "bronze",
+            Level::Silver => "silver",
+            Level::Gold => "gold",
+        }
+    }
+
+    /// The level a criticality tier requires.
+    pub fn required_for(tier: Option<u8>) -> Level {
+        match tier {
+            Some(1) => Level::Gold,
+            Some(2) => Level::Silver,
+            Some(3) => Level::Bronze,
+            _ => Level::None,
+        }
+    }
+}
+
+/// One readiness check of one component.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    pub id: &'static str,
+    pub level: Level,
+    pub passed: bool,
+    /// What was found (or what is missing).
+    pub detail: String,
+}
+
+/// One component's scorecard.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scorecard {
+    /// `component:default/ledger`.
+    pub component: String,
+    pub title: Option<String>,
+    pub file: String,
+    pub line: u32,
+    pub tier: Option<u8>,
+    pub required: Level,
+    pub achieved: Level,
+    pub checks: Vec<Check>,
+}
+
+impl Scorecard {
+    /// True when the component reaches the level its tier requires.
+    pub fn meets_tier(&self) -> bool {
+        self.achieved >= self.required
+    }
+}
+
+fn check(id: &'static str, level: Level, passed: bool, detail: String) -> Check {
+    Check {
+        id,
+        level,
+        passed,
+        detail,
+    }
+}
+
+fn component_of(f: &Finding) -> Option<EntityRef> {
+    f.component
+        .as_deref()
+        .and_then(|c| EntityRef::parse(c, Some(Kind::Component), "default").ok())
+}
+
+/// The scorecard of every Component in the catalog (or only `only`, a
+/// component reference), in catalog order.
+pub fn scorecards(
+    catalog: &Catalog,
+    findings: &[Finding],
+    only: Option<&EntityRef>,
+) -> Vec<Scorecard> {
+    let mut out = Vec::new();
+    for e in catalog.of_kind(Kind::Component) {
+        if only.is_some_and(|o| *o != e.reference) {
+            continue;
+        }
+        let facts = e.archgate.as_ref();
+        let open: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| !f.is_suppressed() && component_of(f).as_ref() == Some(&e.reference))
+            .collect();
+        let worst = |s: Severity| open.iter().filter(|f| f.severity >= s).count();
+        let present = |v: Option<&String>| v.is_some_and(|s| !s.trim().is_empty());
+        let mut checks = vec![
+            // An owner that names no Group or User in the catalog is no owner.
+            check(
+                "owner",
+                Level::Bronze,
+                e.owner
+                    .as_ref()
+                    .is_some_and(|o| catalog.get(&o.target).is_some()),
+                match &e.owner {
+                    Some(o) if catalog.get(&o.target).is_some() => o.target.to_string(),
+                    Some(o) => format!("{} is not in the catalog", o.target),
+                    None => "no spec.owner".into(),
+                },
+            ),
+            check(
+                "on-call",
+                Level::Bronze,
+                present(facts.and_then(|f| f.on_call.as_ref()).map(|f| &f.value)),
+                facts
+                    .and_then(|f| f.on_call.as_ref())
+                    .map_or("no spec.archgate.onCall".into(), |f| f.value.clone()),
+            ),
+            check(
+                "runbook",
+                Level::Bronze,
+                present(facts.and_then(|f| f.runbook.as_ref()).map(|f| &f.value)),
+                facts
+                    .and_then(|f| f.runbook.as_ref())
+                    .map_or("no spec.archgate.runbook".into(), |f| f.value.clone()),
+            ),
+        ];
+        let availability = facts
+            .and_then(|f| f.slo.as_ref())
+            .and_then(|s| s.value.availability);
+        checks.push(check(
+            "slo",
+            Level::Silver,
+            availability.is_some(),
+            availability.map_or("no spec.archgate.slo.availability".into(), |a| {
+                format!("{a}% availability")
+            }),
+        ));
+        let dashboards = facts.map_or(0, |f| f.dashboards.len());
+        checks.push(check(
+            "dashboards",
+            Level::Silver,
+            dashboards > 0,
+            format!("{dashboards} dashboard(s)"),
+        ));
+        let critical = worst(Severity::Critical);
+        checks.push(check(
+            "no-open-critical",
+            Level::Silver,
+            critical == 0,
+            format!("{critical} open critical finding(s)"),
+        ));
+        let (rto, rpo) = (
+            facts.and_then(|f| f.rto.as_ref()),
+            facts.and_then(|f| f.rpo.as_ref()),
+        );
+        checks.push(check(
+            "rto-rpo",
+            Level::Gold,
+            rto.is_some() && rpo.is_some(),
+            match (rto, rpo) {
+                (Some(t), Some(p)) => {
+                    format!("RTO {}s, RPO {}s", t.value.as_secs(), p.value.as_secs())
+                }
+                _ => "spec.archgate.rto and rpo are not both set".into(),
+            },
+        ));
+        let redundant = facts.and_then(|f| f.redundant.as_ref()).map(|r| r.value);
+        checks.push(check(
+            "redundant",
+            Level::Gold,
+            redundant == Some(true),
+            match redundant {
+                Some(true) => "redundant".into(),
+                Some(false) => "redundant: false".into(),
+                None => "spec.archgate.redundant not set".into(),
+            },
+        ));
+        let high = worst(Severity::High);
+        checks.push(check(
+            "no-open-high",
+            Level::Gold,
+            high == 0,
+            format!("{high} open high or critical finding(s)"),
+        ));
+        let achieved = [Level::Bronze, Level::Silver, Level::Gold]
+            .into_iter()
+            .take_while(|l| checks.iter().filter(|c| c.level <= *l).all(|c| c.passed))
+            .last()
+            .unwrap_or(Level::None);
+        let tier = e.tier();
+        out.push(Scorecard {
+            component: e.reference.to_string(),
+            title: e.title.clone(),
+            file: e.file.to_string(),
+            line: e.name.span.line,
+            tier,
+            required: Level::required_for(tier),
+            achieved,
+            checks,
+        });
+    }
+    out
+}
+
+/// A table: component, tier, required, achieved, failing checks.
+pub fn table(cards: &[Scorecard], markdown: bool) -> String {
+    let mut s = String::new();
+    if markdown {
+        s.push_str(
+            "| component | tier | required | achieved | failing checks |\n|---|---|---|---|---|\n",
+        );
+    } else {
+        s.push_str(&format!(
+            "{:<40} {:<5} {:<9} {:<9} FAILING CHECKS\n",
+            "COMPONENT", "TIER", "REQUIRED", "ACHIEVED"
+        ));
+    }
+    for c in cards {
+        let failing: Vec<&str> = c
+            .checks
+            .iter()
+            .filter(|x| !x.passed)
+            .map(|x| x.id)
+            .collect();
+        let achieved = if c.meets_tier() {
+            c.achieved.as_str().to_string()
+        } else {
+            format!("{}!", c.achieved.as_str())
+        };
+        let tier = c.tier.map_or("-".to_string(), |t| t.to_string());
+        if markdown {
+            s.push_str(&format!(
+                "| {} | {} | {} | {} | {} |\n",
+                c.component,
+                tier,
+                c.required.as_str(),
+                achieved,
+                failing.join(", ")
+            ));
+        } else {
+            s.push_str(&format!(
+                "{:<40} {:<5} {:<9} {:<9} {}\n",
+                c.component,
+                tier,
+                c.required.as_str(),
+                achieved,
+                failing.join(", ")
+            ));
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use archgate_core::{FindingKind, Suppression};
+
+    const CATALOG: &str = "\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: ledger}
+spec:
+  type: service
+  lifecycle: production
+  owner: team-ledger
+  archgate:
+    tier: 1
+    runbook: https://runbooks/ledger
+    onCall: https://pager/ledger
+    dashboards: [https://grafana/ledger]
+    slo: {availability: 99.95}
+    rto: 1h
+    rpo: 15m
+    redundant: true
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: batch}
+spec:
+  type: service
+  lifecycle: production
+  owner: team-ledger
+  archgate:
+    tier: 2
+    runbook: https://runbooks/batch
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: team-ledger}
+spec: {type: team, children: []}
+";
+
+    fn finding(component: &str, sev: Severity, waived: bool) -> Finding {
+        Finding {
+            rule_id: "AG-X".into(),
+            title: "t".into(),
+            severity: sev,
+            kind: FindingKind::Iac,
+            location: None,
+            resource: None,
+            component: Some(component.into()),
+            message: "m".into(),
+            remediation: None,
+            controls: vec![],
+            aliases: vec![],
+            fingerprint: String::new(),
+            suppression: waived.then(|| Suppression {
+                kind: "exception".into(),
+                by: None,
+                reason: None,
+                until: None,
+                source: None,
+            }),
+            snippet: None,
+            related: vec![],
+        }
+    }
+
+    #[test]
+    fn levels_follow_the_lowest_failing_check() {
+        let loaded = archgate_model::load_texts(&[("c.yaml".into(), CATALOG.into())]);
+        assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+        let cards = scorecards(&loaded.catalog, &[], None);
+        assert_eq!(cards.len(), 2);
+        assert_eq!(
+            (cards[0].achieved, cards[0].required),
+            (Level::Gold, Level::Gold)
+        );
+        assert!(cards[0].meets_tier());
+        // batch: no on-call (bronze fails), though it has a runbook.
+        assert_eq!(
+            (cards[1].achieved, cards[1].required),
+            (Level::None, Level::Silver)
+        );
+        assert!(!cards[1].meets_tier());
+        assert_eq!(cards[1].line, 20);
+
+        // An open high finding costs the ledger gold; a waived one does not.
+        let f = [finding("ledger", Severity::High, false)];
+        let only = EntityRef::parse("ledger", Some(Kind::Component), "default").unwrap();
+        let cards = scorecards(&loaded.catalog, &f, Some(&only));
+        assert_eq!(cards.len(), 1);
+        assert_eq!(cards[0].achieved, Level::Silver);
+        let f = [finding(
+            "component:default/ledger",
+            Severity::Critical,
+            true,
+        )];
+        assert_eq!(
+            scorecards(&loaded.catalog, &f, Some(&only))[0].achieved,
+            Level::Gold
+        );
+        let f = [finding(
+            "component:default/ledger",
+            Severity::Critical,
+            false,
+        )];
+        assert_eq!(
+            scorecards(&loaded.catalog, &f, Some(&only))[0].achieved,
+            Level::Bronze
+        );
+    }
+
+    #[test]
+    fn tables() {
+        let loaded = archgate_model::load_texts(&[("c.yaml".into(), CATALOG.into())]);
+        let cards = scorecards(&loaded.catalog, &[], None);
+        let orphan = CATALOG.replace(
+            "owner: team-ledger\n  archgate:\n    tier: 1",
+            "owner: team-gone\n  archgate:\n    tier: 1",
+        );
+        let gone = archgate_model::load_texts(&[("c.yaml".into(), orphan)]);
+        let c = &scorecards(&gone.catalog, &[], None)[0];
+        assert_eq!(c.achieved, Level::None);
+        assert_eq!(
+            c.checks[0].detail,
+            "group:default/team-gone is not in the catalog"
+        );
+        let md = table(&cards, true);
+        assert!(
+            md.contains("| component:default/ledger | 1 | gold | gold |  |"),
+            "{md}"
+        );
+        assert!(md.contains("| component:default/batch | 2 | silver | none! | on-call, slo, dashboards, rto-rpo, redundant |"), "{md}");
+        let text = table(&cards, false);
+        assert!(text.starts_with("COMPONENT"));
+        assert_eq!(Level::required_for(None), Level::None);
+    }
+}
