@@ -291,7 +291,9 @@ impl PolicySet {
         let mut ann_by_file: BTreeMap<String, Vec<(Target, Annotation)>> = BTreeMap::new();
         let mut names = Vec::new();
         for (name, text) in sources {
-            uses_conftest_data |= text.contains("conftest");
+            // Only a real reference costs the `with` per evaluation (a comment
+            // saying "conftest" must not).
+            uses_conftest_data |= text.contains("data.conftest");
             ann_by_file.insert(name.clone(), annotations(&text));
             match opts.rego_version {
                 Some(v) => {

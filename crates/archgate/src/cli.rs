@@ -132,6 +132,9 @@ pub struct ScanArgs {
     /// Directories or files to scan.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Also run the Rego, Kyverno and Gatekeeper policies in DIR (repeatable), as `check` runs `policy/`.
+    #[arg(long = "policy", value_name = "DIR")]
+    pub policy: Vec<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]

@@ -297,7 +297,18 @@ fn scan(a: ScanArgs) -> Result<i32, String> {
     let started = Instant::now();
     let settings = Settings::default();
     let fail_on = threshold(&a.output, &settings)?;
-    let opts = scan_options(&a.rules, &settings)?;
+    let mut opts = scan_options(&a.rules, &settings)?;
+    let mut policy_errors = Vec::new();
+    let mut policy_notes = Vec::new();
+    for dir in &a.policy {
+        if !dir.is_dir() {
+            return Err(format!("--policy {}: no such directory", dir.display()));
+        }
+        let p = archgate_policy::hook::workspace_policies(dir);
+        opts.hooks.extend(p.hooks);
+        policy_errors.extend(p.errors);
+        policy_notes.extend(p.notes);
+    }
     let mut report = Report {
         command: "scan".into(),
         root: a
@@ -308,6 +319,8 @@ fn scan(a: ScanArgs) -> Result<i32, String> {
             .join(" "),
         ..Report::default()
     };
+    report.errors.extend(policy_errors);
+    report.notes.extend(policy_notes);
     for p in &a.paths {
         if !p.exists() {
             return Err(format!("{}: no such file or directory", p.display()));

@@ -182,3 +182,35 @@ fn check_runs_workspace_policies_as_findings() {
         "{out}"
     );
 }
+
+#[test]
+fn scan_runs_policies_given_with_policy_flag() {
+    let (_, out, err) = run(
+        &fixtures(),
+        &["scan", "inputs/main.tf", "--policy", "policy", "-o", "json"],
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {err}"));
+    let mut ids: Vec<String> = v["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|f| f["kind"] == "policy")
+                .map(|f| f["ruleId"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    assert_eq!(
+        ids,
+        vec![
+            "terraform.deny",
+            "terraform.deny_versioning",
+            "terraform.warn"
+        ],
+        "{out}"
+    );
+    let (code, _, err) = run(&fixtures(), &["scan", "inputs/main.tf", "--policy", "nope"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--policy nope"), "{err}");
+}

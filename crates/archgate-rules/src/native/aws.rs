@@ -1364,9 +1364,6 @@ fn sg_rule_without_description(r: &Resource, _ctx: &Context) -> Vec<Hit> {
         ));
     }
     for rule in sg_rules(r) {
-        if r.kind == "aws_default_security_group" {
-            continue;
-        }
         if missing(rule.node, rule.description) {
             let what = if rule.key.is_empty() {
                 format!("`{}`", r.address)

@@ -1,0 +1,3 @@
+resource "aws_opensearch_domain" "plain" {
+  domain_name = "search"
+}

@@ -1,0 +1,3 @@
+resource "aws_opensearch_domain" "public" {
+  domain_name = "search"
+}
