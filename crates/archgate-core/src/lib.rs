@@ -23,4 +23,4 @@ pub mod render;
 pub mod report;
 
 pub use config::Settings;
-pub use report::Report;
+pub use report::{ComponentInfo, Report};

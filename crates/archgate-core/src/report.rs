@@ -15,6 +15,19 @@ pub struct Stats {
     pub duration_ms: u64,
 }
 
+/// What a report says about a model component that findings name
+/// (`Finding::component` holds its ref, e.g. `component:default/ledger`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ComponentInfo {
+    pub title: Option<String>,
+    /// Owner ref (`group:default/team-ledger`).
+    pub owner: Option<String>,
+    /// Criticality tier 1 (most critical) to 4.
+    pub tier: Option<u8>,
+    pub system: Option<String>,
+    pub domain: Option<String>,
+}
+
 /// Everything one command produced.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
@@ -29,6 +42,9 @@ pub struct Report {
     #[serde(skip)]
     pub rules: Vec<RuleMeta>,
     pub stats: Stats,
+    /// The components findings are linked to, by ref, so every reporter can
+    /// name their owner and tier without repeating them in each finding.
+    pub components: std::collections::BTreeMap<String, ComponentInfo>,
 }
 
 /// Process exit codes, stable across releases.

@@ -234,7 +234,10 @@ impl Exception {
                 .iter()
                 .any(|fc| fc.eq_ignore_ascii_case(&c.value))
         }) || self.threats.iter().any(|t| {
+            // A threat rule id (AG-T01) or its Threagile category (missing-waf).
             f.rule_id.eq_ignore_ascii_case(&t.value)
+                || (f.kind == archgate_core::FindingKind::Threat
+                    && f.aliases.iter().any(|a| a.eq_ignore_ascii_case(&t.value)))
                 || f.resource
                     .as_deref()
                     .is_some_and(|r| r.eq_ignore_ascii_case(&t.value))

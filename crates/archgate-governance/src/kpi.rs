@@ -1,9 +1,12 @@
-//! Governance KPIs computed from one run: is governance working? Each KPI
-//! has a value, a target and whether the target is met.
+//! Governance KPIs: is governance working? Each KPI has a value, a target
+//! (built in, overridden by `archgate.yaml` `kpis:` and `--target`) and
+//! whether the target is met.
 //!
 //! | id | value | default target |
 //! |---|---|---|
 //! | `policy-compliance` | share of IaC resources without an open high or critical finding | ≥ 0.95 |
+//! | `tag-coverage` | share of taggable IaC resources carrying every required tag | ≥ 0.95 |
+//! | `pattern-adoption` | share of components with a reference pattern that meet it | ≥ 0.80 |
 //! | `readiness` | share of tiered components at the level their tier requires | ≥ 0.90 |
 //! | `observability-coverage` | share of components with an SLO, a dashboard and an on-call | ≥ 0.90 |
 //! | `dr-readiness` | share of tier-1/2 components with RTO, RPO and redundancy | ≥ 1.00 |
@@ -11,15 +14,20 @@
 //! | `exceptions-expired-share` | share of exceptions past their expiry | ≤ 0.00 |
 //! | `exception-mean-age-days` | mean days since `created` of exceptions in force | ≤ 180 |
 //! | `stale-proposals` | decisions proposed for longer than 90 days | ≤ 0 |
+//! | `decision-cycle-days` | median days from proposed to accepted (git history) | ≤ 30 |
 //!
-//! Not here: trends over git history (`--since`), decision cycle time from
-//! history, and targets read from `archgate.yaml`; targets are overridden
-//! per run (`--target id=value`).
+//! [`compute`] needs a run (findings, scan counts); [`file_kpis`] only the
+//! workspace files, so [`crate::history`] can compute it at past commits.
+//! A KPI with nothing to measure (no resources, no patterns evaluated, not a
+//! git repository) has no value and says why in its basis: never a made-up
+//! number. Not here: reading git history (see [`crate::history`]).
 
 use crate::adr::{AdrSet, AdrStatus};
 use crate::exceptions::{Exception, Standing};
 use crate::scorecard::{Level, Scorecard};
-use archgate_core::{FindingKind, Report, Severity};
+use crate::standards::TagCoverage;
+use archgate_core::config::KpiSetting;
+use archgate_core::{FindingKind, InputError, Report, Severity};
 use archgate_model::{Catalog, Kind};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -27,14 +35,24 @@ use std::collections::HashSet;
 
 /// Whether a higher or a lower value is better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Direction {
     /// The value must be at least the target.
     AtLeast,
     /// The value must be at most the target.
     AtMost,
-    /// Reported, no target.
-    Info,
+}
+
+/// What a value counts, for display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unit {
+    /// A share between 0 and 1 (shown as a percentage).
+    Share,
+    /// A count.
+    Count,
+    /// A number of days.
+    Days,
 }
 
 /// One KPI.
@@ -46,42 +64,153 @@ pub struct Kpi {
     pub value: Option<f64>,
     pub target: Option<f64>,
     pub direction: Direction,
+    pub unit: Unit,
     /// None when there is no value or no target.
     pub met: Option<bool>,
     /// What the value was computed from (`41 of 85 resources`).
     pub basis: String,
 }
 
-/// Default targets, by KPI id.
-pub const DEFAULT_TARGETS: &[(&str, f64)] = &[
-    ("policy-compliance", 0.95),
-    ("readiness", 0.90),
-    ("observability-coverage", 0.90),
-    ("dr-readiness", 1.0),
-    ("exceptions-expired-share", 0.0),
-    ("exception-mean-age-days", 180.0),
-    ("stale-proposals", 0.0),
+/// Every KPI: id, title, the direction that is better, unit, default target.
+pub const KPIS: &[(&str, &str, Direction, Unit, Option<f64>)] = &[
+    (
+        "policy-compliance",
+        "Resources passing the critical and high rules",
+        Direction::AtLeast,
+        Unit::Share,
+        Some(0.95),
+    ),
+    (
+        "tag-coverage",
+        "Taggable resources carrying every required tag",
+        Direction::AtLeast,
+        Unit::Share,
+        Some(0.95),
+    ),
+    (
+        "pattern-adoption",
+        "Components meeting their reference architecture",
+        Direction::AtLeast,
+        Unit::Share,
+        Some(0.8),
+    ),
+    (
+        "readiness",
+        "Components at the readiness level their tier requires",
+        Direction::AtLeast,
+        Unit::Share,
+        Some(0.9),
+    ),
+    (
+        "observability-coverage",
+        "Components with an SLO, a dashboard and an on-call",
+        Direction::AtLeast,
+        Unit::Share,
+        Some(0.9),
+    ),
+    (
+        "dr-readiness",
+        "Tier-1/2 components with RTO, RPO and redundancy",
+        Direction::AtLeast,
+        Unit::Share,
+        Some(1.0),
+    ),
+    (
+        "exceptions-in-force",
+        "Exceptions waiving findings today",
+        Direction::AtMost,
+        Unit::Count,
+        None,
+    ),
+    (
+        "exceptions-expired-share",
+        "Exceptions past their expiry",
+        Direction::AtMost,
+        Unit::Share,
+        Some(0.0),
+    ),
+    (
+        "exception-mean-age-days",
+        "Mean age of the exceptions in force, in days",
+        Direction::AtMost,
+        Unit::Days,
+        Some(180.0),
+    ),
+    (
+        "stale-proposals",
+        "Decisions proposed for more than 90 days",
+        Direction::AtMost,
+        Unit::Count,
+        Some(0.0),
+    ),
+    (
+        "decision-cycle-days",
+        "Median days from proposed to accepted",
+        Direction::AtMost,
+        Unit::Days,
+        Some(30.0),
+    ),
 ];
 
-fn kpi(
-    id: &'static str,
-    title: &'static str,
-    value: Option<f64>,
-    direction: Direction,
-    targets: &[(String, f64)],
-    basis: String,
-) -> Kpi {
-    let target = targets
-        .iter()
-        .find(|(k, _)| k == id)
-        .map(|(_, v)| *v)
-        .or_else(|| {
-            DEFAULT_TARGETS
-                .iter()
-                .find(|(k, _)| *k == id)
-                .map(|(_, v)| *v)
+/// Every KPI id, in display order.
+pub fn ids() -> Vec<&'static str> {
+    KPIS.iter().map(|k| k.0).collect()
+}
+
+/// A target set for one KPI (from `archgate.yaml` or `--target`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub id: String,
+    /// None keeps the built-in target.
+    pub value: Option<f64>,
+    /// None keeps the KPI's own direction.
+    pub direction: Option<Direction>,
+}
+
+/// The `kpis:` block of `archgate.yaml` as targets; an id that is no KPI is
+/// an input error at its key.
+pub fn targets_from_settings(file: &str, kpis: &[KpiSetting]) -> Result<Vec<Target>, InputError> {
+    kpis.iter()
+        .map(|k| {
+            if !KPIS.iter().any(|x| x.0 == k.id.value) {
+                return Err(InputError::new(
+                    file,
+                    k.id.span.line,
+                    k.id.span.col,
+                    format!("unknown KPI `kpis.{}`", k.id.value),
+                )
+                .expected(format!("one of {}", ids().join(", "))));
+            }
+            Ok(Target {
+                id: k.id.value.clone(),
+                value: k.target.as_ref().map(|t| t.value),
+                direction: k.direction.as_ref().map(|d| {
+                    if d.value == "at-most" {
+                        Direction::AtMost
+                    } else {
+                        Direction::AtLeast
+                    }
+                }),
+            })
         })
-        .filter(|_| direction != Direction::Info);
+        .collect()
+}
+
+fn kpi(id: &'static str, value: Option<f64>, targets: &[Target], basis: String) -> Kpi {
+    let (title, mut direction, unit, mut target) = KPIS
+        .iter()
+        .find(|k| k.0 == id)
+        .map(|k| (k.1, k.2, k.3, k.4))
+        .unwrap_or(("", Direction::AtLeast, Unit::Count, None));
+    // Later settings win: `archgate.yaml` first, then `--target`.
+    for t in targets.iter().filter(|t| t.id == id) {
+        if let Some(v) = t.value {
+            target = Some(v);
+        }
+        if let Some(d) = t.direction {
+            direction = d;
+        }
+    }
     let met = match (value, target, direction) {
         (Some(v), Some(t), Direction::AtLeast) => Some(v >= t),
         (Some(v), Some(t), Direction::AtMost) => Some(v <= t),
@@ -93,6 +222,7 @@ fn kpi(
         value,
         target,
         direction,
+        unit,
         met,
         basis,
     }
@@ -100,6 +230,34 @@ fn kpi(
 
 fn share(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+/// Reference-architecture adoption, as pattern evaluation (archgate-model)
+/// counts it: of the components a pattern applies to, how many meet it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PatternAdoption {
+    /// Components a reference pattern applies to.
+    pub with_pattern: usize,
+    /// Of those, components meeting every requirement of their pattern.
+    pub meeting: usize,
+}
+
+/// Decision cycle time from git history (see [`crate::history`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CycleTimes {
+    /// Each decision accepted in the window: id and days from proposed to accepted.
+    pub decisions: Vec<(String, i64)>,
+    /// Decisions accepted in the window with no proposed version on record.
+    pub accepted_unproposed: usize,
+    /// The window, for the basis (`since 2025-11-25`).
+    pub window: String,
+}
+
+/// What was not measurable, and why (`not a git repository`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Measured<T> {
+    Yes(T),
+    No(String),
 }
 
 /// Everything a KPI run reads.
@@ -110,11 +268,17 @@ pub struct Inputs<'a> {
     pub exceptions: &'a [Exception],
     pub adrs: &'a AdrSet,
     pub today: NaiveDate,
-    /// Overrides of [`DEFAULT_TARGETS`].
-    pub targets: &'a [(String, f64)],
+    /// Tag counts from the scan's standards pass.
+    pub tags: Measured<TagCoverage>,
+    /// Pattern adoption from pattern evaluation.
+    pub adoption: Measured<PatternAdoption>,
+    /// Decision cycle times from git history.
+    pub cycle: Measured<CycleTimes>,
+    /// Targets from `archgate.yaml` and the command line, in that order.
+    pub targets: &'a [Target],
 }
 
-/// Computes every KPI.
+/// Computes every KPI, in [`KPIS`] order.
 pub fn compute(i: &Inputs) -> Vec<Kpi> {
     let t = i.targets;
     let mut out = Vec::new();
@@ -140,15 +304,45 @@ pub fn compute(i: &Inputs) -> Vec<Kpi> {
     let total = i.report.stats.resources;
     out.push(kpi(
         "policy-compliance",
-        "Resources passing the critical and high rules",
         share(total.saturating_sub(failing.len()), total),
-        Direction::AtLeast,
         t,
         format!(
             "{} of {total} resources with an open high or critical finding",
             failing.len()
         ),
     ));
+
+    out.push(match &i.tags {
+        Measured::Yes(c) => {
+            let judged = c.compliant + c.non_compliant;
+            let mut basis = if judged + c.unknown == 0 {
+                "no taggable resource judged (no tagging rules for their providers in the technology standard, or no taggable resources)".to_string()
+            } else {
+                format!("{} of {judged} taggable resources", c.compliant)
+            };
+            if c.unknown > 0 {
+                basis.push_str(&format!(
+                    "; {} more with tags built by expressions, not judged",
+                    c.unknown
+                ));
+            }
+            kpi("tag-coverage", share(c.compliant, judged), t, basis)
+        }
+        Measured::No(why) => kpi("tag-coverage", None, t, format!("not measured: {why}")),
+    });
+
+    out.push(match &i.adoption {
+        Measured::Yes(a) => kpi(
+            "pattern-adoption",
+            share(a.meeting, a.with_pattern),
+            t,
+            format!(
+                "{} of {} components with a reference pattern",
+                a.meeting, a.with_pattern
+            ),
+        ),
+        Measured::No(why) => kpi("pattern-adoption", None, t, format!("not measured: {why}")),
+    });
 
     let tiered: Vec<&Scorecard> = i
         .scorecards
@@ -158,14 +352,59 @@ pub fn compute(i: &Inputs) -> Vec<Kpi> {
     let ready = tiered.iter().filter(|c| c.meets_tier()).count();
     out.push(kpi(
         "readiness",
-        "Components at the readiness level their tier requires",
         share(ready, tiered.len()),
-        Direction::AtLeast,
         t,
         format!("{ready} of {} tiered components", tiered.len()),
     ));
 
-    let components: Vec<_> = i.catalog.of_kind(Kind::Component).collect();
+    out.extend(file_kpis(i.catalog, i.exceptions, i.adrs, i.today, t));
+
+    out.push(match &i.cycle {
+        Measured::Yes(c) => cycle_kpi(c, t),
+        Measured::No(why) => kpi(
+            "decision-cycle-days",
+            None,
+            t,
+            format!("not measured: {why}"),
+        ),
+    });
+    out
+}
+
+/// `decision-cycle-days`: the median, so one decision that sat for a year
+/// does not hide that the others are quick (and the other way round).
+fn cycle_kpi(c: &CycleTimes, t: &[Target]) -> Kpi {
+    let mut days: Vec<i64> = c.decisions.iter().map(|(_, d)| *d).collect();
+    days.sort_unstable();
+    let median = match days.len() {
+        0 => None,
+        n if n % 2 == 1 => days.get(n / 2).map(|d| *d as f64),
+        n => match (days.get(n / 2 - 1), days.get(n / 2)) {
+            (Some(a), Some(b)) => Some((*a + *b) as f64 / 2.0),
+            _ => None,
+        },
+    };
+    let mut basis = format!("{} decisions accepted {}", c.decisions.len(), c.window);
+    if c.accepted_unproposed > 0 {
+        basis.push_str(&format!(
+            "; {} more accepted without a proposed version on record",
+            c.accepted_unproposed
+        ));
+    }
+    kpi("decision-cycle-days", median, t, basis)
+}
+
+/// The KPIs that need only the workspace's files (catalog, exceptions,
+/// decisions), judged as of `today`: also computable at a past commit.
+pub fn file_kpis(
+    catalog: &Catalog,
+    exceptions: &[Exception],
+    adrs: &AdrSet,
+    today: NaiveDate,
+    t: &[Target],
+) -> Vec<Kpi> {
+    let mut out = Vec::new();
+    let components: Vec<_> = catalog.of_kind(Kind::Component).collect();
     let observed = components
         .iter()
         .filter(|e| {
@@ -182,9 +421,7 @@ pub fn compute(i: &Inputs) -> Vec<Kpi> {
         .count();
     out.push(kpi(
         "observability-coverage",
-        "Components with an SLO, a dashboard and an on-call",
         share(observed, components.len()),
-        Direction::AtLeast,
         t,
         format!("{observed} of {} components", components.len()),
     ));
@@ -203,16 +440,13 @@ pub fn compute(i: &Inputs) -> Vec<Kpi> {
         .count();
     out.push(kpi(
         "dr-readiness",
-        "Tier-1/2 components with RTO, RPO and redundancy",
         share(dr, critical.len()),
-        Direction::AtLeast,
         t,
         format!("{dr} of {} tier-1/2 components", critical.len()),
     ));
 
-    let standings: Vec<Standing> = i.exceptions.iter().map(|x| x.standing(i.today)).collect();
-    let in_force: Vec<&Exception> = i
-        .exceptions
+    let standings: Vec<Standing> = exceptions.iter().map(|x| x.standing(today)).collect();
+    let in_force: Vec<&Exception> = exceptions
         .iter()
         .zip(&standings)
         .filter(|(_, s)| **s == Standing::InForce)
@@ -220,11 +454,9 @@ pub fn compute(i: &Inputs) -> Vec<Kpi> {
         .collect();
     out.push(kpi(
         "exceptions-in-force",
-        "Exceptions waiving findings today",
         Some(in_force.len() as f64),
-        Direction::Info,
         t,
-        format!("{} exceptions in total", i.exceptions.len()),
+        format!("{} exceptions in total", exceptions.len()),
     ));
     let expired = standings
         .iter()
@@ -232,27 +464,22 @@ pub fn compute(i: &Inputs) -> Vec<Kpi> {
         .count();
     out.push(kpi(
         "exceptions-expired-share",
-        "Exceptions past their expiry",
-        share(expired, i.exceptions.len()),
-        Direction::AtMost,
+        share(expired, exceptions.len()),
         t,
-        format!("{expired} of {} exceptions", i.exceptions.len()),
+        format!("{expired} of {} exceptions", exceptions.len()),
     ));
     let ages: Vec<i64> = in_force
         .iter()
-        .filter_map(|x| x.created.as_ref().map(|c| (i.today - c.value).num_days()))
+        .filter_map(|x| x.created.as_ref().map(|c| (today - c.value).num_days()))
         .collect();
     out.push(kpi(
         "exception-mean-age-days",
-        "Mean age of the exceptions in force, in days",
         (!ages.is_empty()).then(|| ages.iter().sum::<i64>() as f64 / ages.len() as f64),
-        Direction::AtMost,
         t,
         format!("{} exceptions in force with a creation date", ages.len()),
     ));
 
-    let proposed: Vec<_> = i
-        .adrs
+    let proposed: Vec<_> = adrs
         .adrs
         .iter()
         .filter(|a| {
@@ -266,38 +493,34 @@ pub fn compute(i: &Inputs) -> Vec<Kpi> {
         .filter(|a| {
             a.date
                 .as_ref()
-                .is_some_and(|d| (i.today - d.value).num_days() > 90)
+                .is_some_and(|d| (today - d.value).num_days() > 90)
         })
         .count();
     out.push(kpi(
         "stale-proposals",
-        "Decisions proposed for more than 90 days",
         Some(stale as f64),
-        Direction::AtMost,
         t,
         format!(
             "{stale} of {} open proposals, {} decisions",
             proposed.len(),
-            i.adrs.adrs.len()
+            adrs.adrs.len()
         ),
     ));
     out
 }
 
+/// A value as the tables show it: shares as percentages, counts and days whole.
+pub fn show(v: Option<f64>, unit: Unit) -> String {
+    match (v, unit) {
+        (None, _) => "-".to_string(),
+        (Some(x), Unit::Share) => format!("{:.1}%", x * 100.0),
+        (Some(x), Unit::Days) if x.fract() != 0.0 => format!("{x:.1}"),
+        (Some(x), _) => format!("{x:.0}"),
+    }
+}
+
 /// A text or Markdown table of KPIs.
 pub fn table(kpis: &[Kpi], markdown: bool) -> String {
-    let fmt = |v: Option<f64>, id: &str| match v {
-        None => "-".to_string(),
-        Some(x)
-            if id.ends_with("share")
-                || !(id.contains("days")
-                    || id.contains("proposals")
-                    || id.contains("in-force")) =>
-        {
-            format!("{:.1}%", x * 100.0)
-        }
-        Some(x) => format!("{x:.0}"),
-    };
     let mut s = if markdown {
         String::from("| KPI | value | target | met | basis |\n|---|---|---|---|---|\n")
     } else {
@@ -308,9 +531,9 @@ pub fn table(kpis: &[Kpi], markdown: bool) -> String {
     };
     for k in kpis {
         let target = match (k.target, k.direction) {
-            (Some(t), Direction::AtLeast) => format!(">= {}", fmt(Some(t), k.id)),
-            (Some(t), Direction::AtMost) => format!("<= {}", fmt(Some(t), k.id)),
-            _ => "-".to_string(),
+            (Some(t), Direction::AtLeast) => format!(">= {}", show(Some(t), k.unit)),
+            (Some(t), Direction::AtMost) => format!("<= {}", show(Some(t), k.unit)),
+            (None, _) => "-".to_string(),
         };
         let met = match k.met {
             Some(true) => "yes",
@@ -321,14 +544,14 @@ pub fn table(kpis: &[Kpi], markdown: bool) -> String {
             s.push_str(&format!(
                 "| {} | {} | {target} | {met} | {} |\n",
                 k.id,
-                fmt(k.value, k.id),
+                show(k.value, k.unit),
                 k.basis
             ));
         } else {
             s.push_str(&format!(
                 "{:<26} {:>8} {:>10} {:<4} {}\n",
                 k.id,
-                fmt(k.value, k.id),
+                show(k.value, k.unit),
                 target,
                 met,
                 k.basis
@@ -384,7 +607,18 @@ mod tests {
         let xs_text = "apiVersion: archgate.dev/v1alpha1\nkind: Exception\nmetadata: {name: a}\nspec:\n  rules: [X]\n  justification: j\n  compensatingControls: [c]\n  requester: r\n  approver: p\n  created: 2026-10-26\n  expires: 2027-01-01\n---\napiVersion: archgate.dev/v1alpha1\nkind: Exception\nmetadata: {name: b}\nspec:\n  rules: [X]\n  justification: j\n  approver: p\n  created: 2025-01-01\n  expires: 2025-06-01\n";
         let (xs, errors) = crate::exceptions::parse_exceptions("x.yaml", xs_text);
         assert!(errors.is_empty(), "{errors:?}");
-        let targets = vec![("readiness".to_string(), 0.5)];
+        let settings = archgate_core::Settings::parse(
+            "archgate.yaml",
+            "kpis:\n  readiness: 0.4\n  exceptions-in-force: {target: 0}\n  decision-cycle-days: {target: 10, direction: at-least}\n",
+        )
+        .unwrap();
+        let mut targets = targets_from_settings("archgate.yaml", &settings.kpis).unwrap();
+        // The command line comes after the file and wins.
+        targets.push(Target {
+            id: "readiness".into(),
+            value: Some(0.5),
+            direction: None,
+        });
         let kpis = compute(&Inputs {
             report: &report,
             catalog: &loaded.catalog,
@@ -392,8 +626,26 @@ mod tests {
             exceptions: &xs,
             adrs: &AdrSet::default(),
             today: archgate_model::vocab::parse_date("2026-11-25").unwrap(),
+            tags: Measured::Yes(TagCoverage {
+                compliant: 3,
+                non_compliant: 1,
+                unknown: 2,
+            }),
+            adoption: Measured::No("pattern evaluation is not available yet".into()),
+            cycle: Measured::Yes(CycleTimes {
+                decisions: vec![
+                    ("ADR-0001".into(), 4),
+                    ("ADR-0002".into(), 30),
+                    ("ADR-0003".into(), 12),
+                    ("ADR-0004".into(), 9),
+                ],
+                accepted_unproposed: 1,
+                window: "since 2025-11-25".into(),
+            }),
             targets: &targets,
         });
+        let ids: Vec<&str> = kpis.iter().map(|k| k.id).collect();
+        assert_eq!(ids, super::ids(), "every KPI, in order");
         let get = |id: &str| kpis.iter().find(|k| k.id == id).unwrap();
         assert_eq!(get("policy-compliance").value, Some(0.9));
         assert_eq!(get("policy-compliance").met, Some(false));
@@ -405,6 +657,34 @@ mod tests {
         assert_eq!(get("observability-coverage").value, Some(0.5));
         assert_eq!(get("dr-readiness").value, Some(0.5));
         assert_eq!(get("exceptions-in-force").value, Some(1.0));
+        // A target from archgate.yaml on a KPI without a built-in one.
+        assert_eq!(
+            (
+                get("exceptions-in-force").target,
+                get("exceptions-in-force").met
+            ),
+            (Some(0.0), Some(false))
+        );
+        assert_eq!(get("tag-coverage").value, Some(0.75));
+        assert_eq!(
+            get("tag-coverage").basis,
+            "3 of 4 taggable resources; 2 more with tags built by expressions, not judged"
+        );
+        assert_eq!(get("pattern-adoption").value, None);
+        assert_eq!(get("pattern-adoption").met, None);
+        assert_eq!(
+            get("pattern-adoption").basis,
+            "not measured: pattern evaluation is not available yet"
+        );
+        // Median of 4, 9, 12, 30; the direction was turned round in the settings.
+        let cycle = get("decision-cycle-days");
+        assert_eq!(cycle.value, Some(10.5));
+        assert_eq!(cycle.direction, Direction::AtLeast);
+        assert_eq!(cycle.met, Some(true));
+        assert_eq!(
+            cycle.basis,
+            "4 decisions accepted since 2025-11-25; 1 more accepted without a proposed version on record"
+        );
         assert_eq!(get("exceptions-expired-share").value, Some(0.5));
         assert_eq!(get("exception-mean-age-days").value, Some(30.0));
         assert_eq!(get("exception-mean-age-days").met, Some(true));
@@ -419,5 +699,30 @@ mod tests {
             "{}",
             table(&kpis, true)
         );
+        assert!(
+            text.contains("decision-cycle-days            10.5      >= 10 yes"),
+            "{text}"
+        );
+        assert!(
+            text.contains("pattern-adoption                  -   >= 80.0% -    not measured"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn unknown_kpis_in_settings_are_located() {
+        let settings = archgate_core::Settings::parse(
+            "archgate.yaml",
+            "kpis:\n  readiness: 0.4\n  happiness: 1\n",
+        )
+        .unwrap();
+        let e = targets_from_settings("archgate.yaml", &settings.kpis).unwrap_err();
+        assert_eq!((e.line, e.col), (3, 3));
+        assert!(
+            e.render().contains("unknown KPI `kpis.happiness`"),
+            "{}",
+            e.render()
+        );
+        assert!(e.render().contains("tag-coverage"), "{}", e.render());
     }
 }

@@ -16,6 +16,8 @@
 //!   status from a run, and the audit evidence pack.
 //! - [`scorecard`]: readiness levels per component against its tier.
 //! - [`kpi`]: governance KPIs with targets.
+//! - [`history`]: the trend of the KPIs and decision cycle time, from git
+//!   history read in-process.
 //! - [`export`]: the remediation backlog (open findings per component and
 //!   rule, stable keys) as a Jira CSV or GitHub issues.
 //!
@@ -30,6 +32,7 @@ pub mod evidence;
 pub mod exceptions;
 pub mod export;
 mod files;
+pub mod history;
 pub mod kpi;
 pub mod rules;
 pub mod scorecard;

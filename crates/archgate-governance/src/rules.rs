@@ -28,6 +28,8 @@ pub const ADR_LINK_NOT_RECIPROCAL: &str = "AG-GOV-ADR-005";
 pub const ADR_PROPOSED_TOO_LONG: &str = "AG-GOV-ADR-006";
 /// A standard citing an ADR that does not exist or is superseded.
 pub const ADR_CITATION: &str = "AG-GOV-ADR-007";
+/// A catalog entity citing an ADR that does not exist or is superseded.
+pub const ADR_MODEL_CITATION: &str = "AG-GOV-ADR-008";
 
 /// Use of a technology on hold.
 pub const STD_HOLD: &str = "AG-GOV-STD-001";
@@ -53,6 +55,7 @@ pub const RULE_IDS: &[&str] = &[
     ADR_LINK_NOT_RECIPROCAL,
     ADR_PROPOSED_TOO_LONG,
     ADR_CITATION,
+    ADR_MODEL_CITATION,
     EXCEPTION_EXPIRED,
     EXCEPTION_NO_EXPIRY,
     EXCEPTION_NO_COMPENSATING_CONTROL,

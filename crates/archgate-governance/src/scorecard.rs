@@ -10,12 +10,16 @@
 //! | gold | RTO and RPO, redundant, no open high finding |
 //!
 //! Tier 1 requires gold, tier 2 silver, tier 3 bronze, tier 4 nothing.
+//! `archgate.yaml` `scorecard:` changes both ([`Policy::from_settings`]):
+//! `levels` reassigns the checks to levels (a check not listed is not
+//! required), `tiers` the level each tier requires.
 //! Facts come from the catalog (`spec.owner`, `spec.archgate`), findings
 //! from the run (open = not waived; matched to the component by the
 //! finding's `component`). Not here: DR-test dates and threat-model reviews,
 //! which the model does not record yet.
 
-use archgate_core::{Finding, Severity};
+use archgate_core::config::ScorecardSettings;
+use archgate_core::{Finding, InputError, Severity};
 use archgate_model::{Catalog, EntityRef, Kind};
 use serde::Serialize;
 
@@ -38,15 +42,96 @@ impl Level {
             Level::Gold => "gold",
         }
     }
+}
+
+/// Every readiness check, with its built-in level.
+pub const CHECKS: &[(&str, Level)] = &[
+    ("owner", Level::Bronze),
+    ("on-call", Level::Bronze),
+    ("runbook", Level::Bronze),
+    ("slo", Level::Silver),
+    ("dashboards", Level::Silver),
+    ("no-open-critical", Level::Silver),
+    ("rto-rpo", Level::Gold),
+    ("redundant", Level::Gold),
+    ("no-open-high", Level::Gold),
+];
+
+/// Which check belongs to which level, and which level each tier requires.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    /// Check id → level; a check not listed is not run.
+    pub checks: Vec<(&'static str, Level)>,
+    /// Required level of tiers 1, 2, 3 and 4.
+    pub tiers: [Level; 4],
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            checks: CHECKS.to_vec(),
+            tiers: [Level::Gold, Level::Silver, Level::Bronze, Level::None],
+        }
+    }
+}
+
+fn level_named(name: &str) -> Level {
+    match name {
+        "bronze" => Level::Bronze,
+        "silver" => Level::Silver,
+        "gold" => Level::Gold,
+        _ => Level::None,
+    }
+}
+
+impl Policy {
+    /// The policy `archgate.yaml` sets (`file` names it in errors): an
+    /// unknown check id, or a check at two levels, is an input error.
+    pub fn from_settings(file: &str, s: &ScorecardSettings) -> Result<Policy, InputError> {
+        let mut p = Policy::default();
+        if !s.levels.is_empty() {
+            p.checks.clear();
+            for (level, checks) in &s.levels {
+                for c in checks {
+                    let Some(&(id, _)) = CHECKS.iter().find(|(id, _)| *id == c.value) else {
+                        let known: Vec<&str> = CHECKS.iter().map(|(id, _)| *id).collect();
+                        return Err(InputError::new(
+                            file,
+                            c.span.line,
+                            c.span.col,
+                            format!("unknown readiness check `{}`", c.value),
+                        )
+                        .expected(format!("one of {}", known.join(", "))));
+                    };
+                    if let Some((_, other)) = p.checks.iter().find(|(x, _)| *x == id) {
+                        return Err(InputError::new(
+                            file,
+                            c.span.line,
+                            c.span.col,
+                            format!(
+                                "readiness check `{id}` is already at level {}",
+                                other.as_str()
+                            ),
+                        )
+                        .expected("each check at one level"));
+                    }
+                    p.checks.push((id, level_named(&level.value)));
+                }
+            }
+        }
+        for (tier, level) in &s.tiers {
+            if let Some(slot) = p.tiers.get_mut(usize::from(tier.value).saturating_sub(1)) {
+                *slot = level_named(&level.value);
+            }
+        }
+        Ok(p)
+    }
 
     /// The level a criticality tier requires.
-    pub fn required_for(tier: Option<u8>) -> Level {
-        match tier {
-            Some(1) => Level::Gold,
-            Some(2) => Level::Silver,
-            Some(3) => Level::Bronze,
-            _ => Level::None,
-        }
+    pub fn required_for(&self, tier: Option<u8>) -> Level {
+        tier.and_then(|t| self.tiers.get(usize::from(t).checked_sub(1)?))
+            .copied()
+            .unwrap_or(Level::None)
     }
 }
 
@@ -97,11 +182,21 @@ fn component_of(f: &Finding) -> Option<EntityRef> {
 }
 
 /// The scorecard of every Component in the catalog (or only `only`, a
-/// component reference), in catalog order.
+/// component reference), in catalog order, with the built-in levels.
 pub fn scorecards(
     catalog: &Catalog,
     findings: &[Finding],
     only: Option<&EntityRef>,
+) -> Vec<Scorecard> {
+    scorecards_with(catalog, findings, only, &Policy::default())
+}
+
+/// [`scorecards`] with the levels and tier requirements of `policy`.
+pub fn scorecards_with(
+    catalog: &Catalog,
+    findings: &[Finding],
+    only: Option<&EntityRef>,
+    policy: &Policy,
 ) -> Vec<Scorecard> {
     let mut out = Vec::new();
     for e in catalog.of_kind(Kind::Component) {
@@ -204,6 +299,15 @@ pub fn scorecards(
             high == 0,
             format!("{high} open high or critical finding(s)"),
         ));
+        // The policy decides each check's level; checks it leaves out are not required.
+        let checks: Vec<Check> = checks
+            .into_iter()
+            .filter_map(|mut c| {
+                let (_, level) = policy.checks.iter().find(|(id, _)| *id == c.id)?;
+                c.level = *level;
+                Some(c)
+            })
+            .collect();
         let achieved = [Level::Bronze, Level::Silver, Level::Gold]
             .into_iter()
             .take_while(|l| checks.iter().filter(|c| c.level <= *l).all(|c| c.passed))
@@ -216,7 +320,7 @@ pub fn scorecards(
             file: e.file.to_string(),
             line: e.name.span.line,
             tier,
-            required: Level::required_for(tier),
+            required: policy.required_for(tier),
             achieved,
             checks,
         });
@@ -407,6 +511,44 @@ spec: {type: team, children: []}
         assert!(md.contains("| component:default/batch | 2 | silver | none! | on-call, slo, dashboards, rto-rpo, redundant |"), "{md}");
         let text = table(&cards, false);
         assert!(text.starts_with("COMPONENT"));
-        assert_eq!(Level::required_for(None), Level::None);
+        assert_eq!(Policy::default().required_for(None), Level::None);
+    }
+
+    #[test]
+    fn levels_and_tiers_from_settings() {
+        let settings = archgate_core::Settings::parse(
+            "archgate.yaml",
+            "scorecard:\n  levels:\n    bronze: [owner, runbook]\n    silver: [slo]\n  tiers: {2: bronze}\n",
+        )
+        .unwrap();
+        let p = Policy::from_settings("archgate.yaml", &settings.scorecard).unwrap();
+        assert_eq!(p.required_for(Some(2)), Level::Bronze);
+        assert_eq!(p.required_for(Some(1)), Level::Gold);
+        let loaded = archgate_model::load_texts(&[("c.yaml".into(), CATALOG.into())]);
+        let cards = scorecards_with(&loaded.catalog, &[], None, &p);
+        // batch has an owner and a runbook: bronze now needs nothing else,
+        // and bronze is all tier 2 requires here.
+        assert_eq!(cards[1].achieved, Level::Bronze);
+        assert!(cards[1].meets_tier());
+        let ids: Vec<&str> = cards[1].checks.iter().map(|c| c.id).collect();
+        assert_eq!(ids, vec!["owner", "runbook", "slo"]);
+        // No gold checks are configured: passing silver reaches gold.
+        assert_eq!(cards[0].achieved, Level::Gold);
+
+        let bad = |text: &str| {
+            let s = archgate_core::Settings::parse("archgate.yaml", text).unwrap();
+            Policy::from_settings("archgate.yaml", &s.scorecard).unwrap_err()
+        };
+        let e = bad("scorecard:\n  levels:\n    bronze: [owner, pager]\n");
+        assert_eq!((e.line, e.col), (3, 21));
+        assert!(e.render().contains("unknown readiness check `pager`"));
+        assert!(e.render().contains("no-open-high"));
+        let e = bad("scorecard:\n  levels:\n    bronze: [owner]\n    gold: [owner]\n");
+        assert_eq!((e.line, e.col), (4, 12));
+        assert!(
+            e.render().contains("already at level bronze"),
+            "{}",
+            e.render()
+        );
     }
 }

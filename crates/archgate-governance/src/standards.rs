@@ -24,7 +24,7 @@
 //! Unresolved values (a `var.` without default) are never judged.
 //! Not here: IaC parsing (archgate-iac).
 
-use crate::adr::{AdrSet, AdrStatus};
+use crate::adr::AdrSet;
 use crate::files;
 use crate::rules::{self, Subject};
 use archgate_core::fields::{Fields, Spanned};
@@ -35,6 +35,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock};
 
 /// Radar rings, inner to outer, plus `retired` (no use at all).
@@ -572,11 +573,73 @@ struct Usage<'a> {
     constraint: bool,
 }
 
+/// How the tagging standard judged the taggable resources of a run: the
+/// counts behind the `tag-coverage` KPI.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct TagCoverage {
+    /// Resources carrying every required tag with an allowed value.
+    pub compliant: usize,
+    /// Resources missing a required tag or carrying a value not allowed.
+    pub non_compliant: usize,
+    /// Resources whose tags are unknown here (built by an expression, or a
+    /// module whose caller's default tags are not in the unit): not judged.
+    pub unknown: usize,
+}
+
+impl TagCoverage {
+    fn add(&mut self, v: TagVerdict) {
+        match v {
+            TagVerdict::Compliant => self.compliant += 1,
+            TagVerdict::NonCompliant => self.non_compliant += 1,
+            TagVerdict::Unknown => self.unknown += 1,
+            TagVerdict::NotJudged => {}
+        }
+    }
+}
+
+/// [`TagCoverage`] summed across the scan's worker threads.
+#[derive(Debug, Default)]
+pub struct TagTally {
+    compliant: AtomicUsize,
+    non_compliant: AtomicUsize,
+    unknown: AtomicUsize,
+}
+
+impl TagTally {
+    fn add(&self, c: TagCoverage) {
+        self.compliant.fetch_add(c.compliant, Ordering::Relaxed);
+        self.non_compliant
+            .fetch_add(c.non_compliant, Ordering::Relaxed);
+        self.unknown.fetch_add(c.unknown, Ordering::Relaxed);
+    }
+
+    /// The counts so far.
+    pub fn get(&self) -> TagCoverage {
+        TagCoverage {
+            compliant: self.compliant.load(Ordering::Relaxed),
+            non_compliant: self.non_compliant.load(Ordering::Relaxed),
+            unknown: self.unknown.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// One resource against the tagging standard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TagVerdict {
+    /// Not taggable, or no tagging rules for its provider.
+    NotJudged,
+    Compliant,
+    NonCompliant,
+    Unknown,
+}
+
 /// Applies a [`Standard`] to parsed units.
 #[derive(Debug, Clone)]
 pub struct Checker {
     pub standard: Arc<Standard>,
     pub today: NaiveDate,
+    /// Where the tag counts of every checked unit are added, if anywhere.
+    pub tally: Option<Arc<TagTally>>,
 }
 
 impl Checker {
@@ -584,11 +647,22 @@ impl Checker {
         Checker {
             standard: Arc::new(standard),
             today,
+            tally: None,
         }
     }
 
-    /// Every standards finding of one unit.
+    /// Every standards finding of one unit (tag counts go to `tally`).
     pub fn check_unit(&self, unit: &ParsedUnit) -> Vec<Finding> {
+        let (findings, tags) = self.check_unit_counted(unit);
+        if let Some(t) = &self.tally {
+            t.add(tags);
+        }
+        findings
+    }
+
+    /// Every standards finding of one unit, and how its taggable resources fared.
+    pub fn check_unit_counted(&self, unit: &ParsedUnit) -> (Vec<Finding>, TagCoverage) {
+        let mut tags = TagCoverage::default();
         let mut out = Vec::new();
         let default_tags = aws_default_tags(unit);
         // A unit without an AWS provider block is a module scanned on its
@@ -609,9 +683,9 @@ impl Checker {
             if r.source == SourceKind::Kubernetes {
                 check_removed_api(r, text, &mut out);
             }
-            self.check_tags(r, default_tags, knows_defaults, text, &mut out);
+            tags.add(self.check_tags(r, default_tags, knows_defaults, text, &mut out));
         }
-        out
+        (out, tags)
     }
 
     fn subject<'a>(
@@ -794,9 +868,9 @@ impl Checker {
         knows_defaults: bool,
         text: Option<&str>,
         out: &mut Vec<Finding>,
-    ) {
+    ) -> TagVerdict {
         let Some((provider, attr)) = tag_provider(r) else {
-            return;
+            return TagVerdict::NotJudged;
         };
         let Some(rules_for) = self
             .standard
@@ -804,8 +878,9 @@ impl Checker {
             .iter()
             .find(|(p, _)| p == provider)
             .map(|(_, l)| l)
+            .filter(|l| !l.is_empty())
         else {
-            return;
+            return TagVerdict::NotJudged;
         };
         let tags_node = if provider == "kubernetes" {
             r.body.path("metadata.labels")
@@ -813,12 +888,14 @@ impl Checker {
             r.body.get(attr)
         };
         if provider != "kubernetes" && tags_node.is_none() && !is_taggable(&r.kind) {
-            return;
+            return TagVerdict::NotJudged;
         }
         // Tags built by an expression (`merge(local.tags, …)`) are unknown: never judged.
         if tags_node.is_some_and(|n| !matches!(n.value, Value::Map(_))) {
-            return;
+            return TagVerdict::Unknown;
         }
+        let before = out.len();
+        let mut unknown = false;
         let lookup = |key: &str| -> Option<&Node> {
             tags_node.and_then(|n| n.get(key)).or_else(|| {
                 if provider == "aws" {
@@ -831,7 +908,7 @@ impl Checker {
         let anchor = tags_node.map_or(r.span, |n| n.span);
         for rule in rules_for {
             match lookup(&rule.key) {
-                None if provider == "aws" && !knows_defaults => {}
+                None if provider == "aws" && !knows_defaults => unknown = true,
                 None => out.push(rules::finding(
                     rules::STD_TAGGING,
                     Subject {
@@ -862,6 +939,7 @@ impl Checker {
                             .then(|| v.scalar_text())
                             .flatten()
                     }) else {
+                        unknown = true;
                         continue;
                     };
                     let bad_value =
@@ -887,6 +965,13 @@ impl Checker {
                     }
                 }
             }
+        }
+        if out.len() > before {
+            TagVerdict::NonCompliant
+        } else if unknown {
+            TagVerdict::Unknown
+        } else {
+            TagVerdict::Compliant
         }
     }
 }
@@ -1239,40 +1324,12 @@ pub fn check_citations(std: &Standard, adrs: &AdrSet) -> Vec<Finding> {
             key: "adr",
             text: Some(&std.text),
         };
-        match adrs.cited(&cite.value) {
-            None => out.push(rules::finding(
+        if let Some(problem) = crate::adr::citation_problem(adrs, &cite.value) {
+            out.push(rules::finding(
                 rules::ADR_CITATION,
                 subject,
-                format!(
-                    "technology `{}` cites decision `{}`, which is not in {}",
-                    t.id.value,
-                    cite.value,
-                    if adrs.dir.is_empty() {
-                        "the ADR directory"
-                    } else {
-                        &adrs.dir
-                    }
-                ),
-            )),
-            Some(a)
-                if a.status
-                    .as_ref()
-                    .is_some_and(|s| s.value == AdrStatus::Superseded) =>
-            {
-                out.push(rules::finding(
-                    rules::ADR_CITATION,
-                    subject,
-                    format!(
-                        "technology `{}` cites {}, which is superseded{}",
-                        t.id.value,
-                        a.id(),
-                        a.status_text
-                            .as_ref()
-                            .map_or(String::new(), |s| format!(" (`{s}`)"))
-                    ),
-                ))
-            }
-            Some(_) => {}
+                format!("technology `{}` cites {problem}", t.id.value),
+            ));
         }
     }
     out
@@ -1507,6 +1564,50 @@ spec:
             got[2].2.contains("expected one of prod, nonprod"),
             "{}",
             got[2].2
+        );
+    }
+
+    /// Tag counts of one file: (compliant, non-compliant, unknown), summed in a tally.
+    fn tag_counts(path: &str, src: &str) -> TagCoverage {
+        let std = parse_standard("standards/technologies.yaml", STD).unwrap();
+        let d = tempfile::tempdir().unwrap();
+        let full = d.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(&full, src).unwrap();
+        let (items, _) = discover(d.path(), &DiscoverOptions::default());
+        let tally = Arc::new(TagTally::default());
+        let checker = Checker {
+            tally: Some(tally.clone()),
+            ..Checker::new(std, day("2026-11-25"))
+        };
+        for item in &items {
+            checker.check_unit(&load(d.path(), item));
+        }
+        tally.get()
+    }
+
+    #[test]
+    fn tag_coverage_counts_each_taggable_resource_once() {
+        let tf = "provider \"aws\" {\n  region = \"eu-west-1\"\n}\n\nresource \"aws_s3_bucket\" \"a\" {\n  bucket = \"a\"\n}\n\nresource \"aws_s3_bucket\" \"b\" {\n  tags = {\n    environment = \"prod\"\n    cost-centre = \"CC-1234\"\n  }\n}\n\nresource \"aws_s3_bucket\" \"c\" {\n  tags = merge(local.tags, { x = 1 })\n}\n\nresource \"aws_s3_bucket\" \"d\" {\n  tags = {\n    environment = var.env\n    cost-centre = \"CC-1234\"\n  }\n}\n\nresource \"aws_s3_bucket\" \"e\" {\n  tags = {\n    environment = \"staging\"\n    cost-centre = \"CC-1234\"\n  }\n}\n\nresource \"aws_kms_alias\" \"f\" {\n  name = \"alias/f\"\n}\n";
+        // a: no tags (non-compliant); b: compliant; c, d: unknown; e: wrong
+        // value (non-compliant); f: not taggable, not counted.
+        assert_eq!(
+            tag_counts("s3.tf", tf),
+            TagCoverage {
+                compliant: 1,
+                non_compliant: 2,
+                unknown: 2
+            }
+        );
+        // Without the provider block (a module on its own) missing tags are unknown.
+        let module = tf.split_once("}\n\n").unwrap().1;
+        assert_eq!(
+            tag_counts("modules/s3/main.tf", module),
+            TagCoverage {
+                compliant: 1,
+                non_compliant: 1,
+                unknown: 3
+            }
         );
     }
 

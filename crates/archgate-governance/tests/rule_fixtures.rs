@@ -9,7 +9,9 @@
 //!   holding one high finding (`AG-AWS-RDS-*` alias `CKV_AWS_157` on
 //!   `aws_db_instance.ledger` in `infra/terraform/ledger.tf`).
 //! - `AG-GOV-ADR-*`: the fixture directory is one ADR directory, linted as a
-//!   whole; each listed file's lines are compared.
+//!   whole; each listed file's lines are compared. The citation rules (007:
+//!   standards, 008: catalog entities) read the records in `<ID>/adr/` and
+//!   check each listed standard or catalog file against them.
 //! - `AG-GOV-STD-*`: `technologies.yaml` in the fixture directory is the
 //!   standard; each listed file is parsed as IaC and checked against it.
 
@@ -139,6 +141,24 @@ fn run(rule: &RuleFile) -> Vec<Finding> {
             let std = archgate_governance::standards::parse_standard(name, &text)
                 .unwrap_or_else(|e| panic!("{}/{name}: {}", rule.id, e.render()));
             out.extend(archgate_governance::standards::check_citations(&std, &set));
+        }
+    } else if rule.id == archgate_governance::rules::ADR_MODEL_CITATION {
+        let (set, errors) =
+            archgate_governance::adr::load_adrs(&rules_dir(), &format!("{}/adr", rule.id));
+        assert!(errors.is_empty(), "{}: {errors:?}", rule.id);
+        for (name, _) in &rule.fixtures {
+            let text = std::fs::read_to_string(dir.join(name)).unwrap();
+            let loaded = archgate_model::load_texts(&[(name.clone(), text)]);
+            assert!(
+                loaded.errors.is_empty(),
+                "{}/{name}: {:?}",
+                rule.id,
+                loaded.errors
+            );
+            out.extend(archgate_governance::adr::check_model_citations(
+                &loaded.catalog,
+                &set,
+            ));
         }
     } else if rule.id.starts_with("AG-GOV-ADR-") {
         let (set, errors) = archgate_governance::adr::load_adrs(&rules_dir(), &rule.id);

@@ -41,6 +41,7 @@ pub const COMPONENT_KEYS: &[&str] = &[
     "onCall",
     "dashboards",
     "iac",
+    "decisions",
 ];
 
 /// Keys of the block on System and Domain entities.
@@ -54,6 +55,8 @@ pub const SYSTEM_KEYS: &[&str] = &[
     "runbook",
     "onCall",
     "dashboards",
+    "contextMap",
+    "decisions",
 ];
 
 const CIA_KEYS: &[&str] = &["confidentiality", "integrity", "availability"];
@@ -117,11 +120,16 @@ pub struct ArchgateFacts {
     pub dashboards: Vec<Fact<String>>,
     /// Path globs (relative to the workspace root) of the IaC that builds this entity.
     pub iac_paths: Vec<Fact<String>>,
+    /// ADRs this entity's design follows (`0002`, `ADR-0002`, a file name);
+    /// a missing or superseded one is AG-GOV-ADR-008.
+    pub decisions: Vec<Fact<String>>,
     pub business_criticality: Option<Fact<String>>,
     pub security_requirements: Vec<(Fact<String>, String)>,
     pub abuse_cases: Vec<(Fact<String>, String)>,
     pub questions: Vec<(Fact<String>, String)>,
     pub standards: Vec<Reference>,
+    /// Domain-driven design context map (System and Domain; see [`crate::ddd`]).
+    pub context_map: Vec<crate::ddd::ContextRelation>,
 }
 
 impl ArchgateFacts {
@@ -303,6 +311,7 @@ impl ArchgateFacts {
         let on_call = ctx.str(&f, "onCall");
         a.on_call = non_empty(ctx, on_call, "spec.archgate.onCall");
         a.dashboards = ctx.list(&f, "dashboards");
+        a.decisions = ctx.list(&f, "decisions");
         if let Some(i) = ctx.map(&f, "iac") {
             if let Some(n) = f.node("iac") {
                 ctx.deny_unknown(n, &p("iac"), IAC_KEYS);
@@ -333,6 +342,7 @@ impl ArchgateFacts {
             Some(Kind::Standard),
             STANDARD,
         );
+        a.context_map = crate::ddd::read_context_map(ctx, &f);
         Some(a)
     }
 
@@ -407,6 +417,9 @@ impl ArchgateFacts {
         fn tl(t: &(Fact<String>, String)) -> (&str, archgate_core::Span) {
             (&t.0.file, t.0.span)
         }
+        fn cl(c: &crate::ddd::ContextRelation) -> (&str, archgate_core::Span) {
+            (&c.file, c.span)
+        }
         if self.block.is_none() {
             self.block = other.block;
         }
@@ -424,9 +437,10 @@ impl ArchgateFacts {
         many!(
             data_processed: "dataProcessed", rl, data_stored: "dataStored", rl,
             data_formats_accepted: "dataFormatsAccepted", fl, dashboards: "dashboards", fl,
+            decisions: "decisions", fl,
             iac_paths: "iac.paths", fl, standards: "standards", rl,
             security_requirements: "securityRequirements", tl, abuse_cases: "abuseCases", tl,
-            questions: "questions", tl,
+            questions: "questions", tl, context_map: "contextMap", cl,
         );
     }
 }

@@ -19,11 +19,18 @@
 //! # let _ = findings;
 //! ```
 
+pub mod ddd;
+pub mod diagram;
+pub mod emit;
 pub mod entity;
 pub mod facts;
+pub mod import;
+pub mod links;
 pub mod load;
+pub mod patterns;
 pub mod read;
 pub mod reference;
+pub mod threats;
 pub mod validate;
 pub mod vocab;
 

@@ -35,6 +35,9 @@ pub struct Catalog {
     pub files: Vec<String>,
     /// The text of each file that parsed, by file, for the code snippets of findings.
     pub sources: HashMap<String, Arc<str>>,
+    /// Line starts of each source, built on the first snippet request, so a
+    /// snippet costs a lookup instead of a walk from the top of its file.
+    line_index: std::sync::OnceLock<HashMap<String, archgate_core::LineIndex>>,
 }
 
 impl Catalog {
@@ -57,6 +60,7 @@ impl Catalog {
             broken: HashSet::new(),
             files: Vec::new(),
             sources: HashMap::new(),
+            line_index: std::sync::OnceLock::new(),
         }
     }
 
@@ -73,8 +77,22 @@ impl Catalog {
     /// Lines `from..=to` (1-based) of a loaded file, for snippets.
     pub fn lines(&self, file: &str, from: u32, to: u32) -> Option<String> {
         let text = self.sources.get(file)?;
-        let s = archgate_core::span::snippet(text, from, to);
-        (!s.is_empty()).then_some(s)
+        let index = self
+            .line_index
+            .get_or_init(|| {
+                self.sources
+                    .iter()
+                    .map(|(f, t)| (f.clone(), archgate_core::LineIndex::new(t)))
+                    .collect()
+            })
+            .get(file)?;
+        let start = index.line_start(from.max(1))?;
+        let end = index
+            .line_start(to.saturating_add(1))
+            .unwrap_or(text.len())
+            .min(text.len());
+        let s = text.get(start..end)?.trim_end_matches(['\n', '\r']);
+        (!s.is_empty()).then(|| s.replace("\r\n", "\n"))
     }
 
     /// Entities of one kind, in load order.

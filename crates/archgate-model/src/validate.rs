@@ -12,8 +12,8 @@ use crate::load::Catalog;
 use crate::read::Reference;
 use crate::reference::{EntityRef, Kind};
 use crate::vocab::{self, Classification};
-use archgate_core::{Finding, FindingKind, Location, RuleMeta, Severity, Span};
-use std::collections::{HashMap, HashSet};
+use archgate_core::{Finding, Location, RuleMeta, Span};
+use std::collections::HashSet;
 
 pub const MISSING_OWNER: &str = "AG-MODEL-001";
 pub const UNKNOWN_OWNER: &str = "AG-MODEL-002";
@@ -52,65 +52,7 @@ pub const RULE_IDS: &[&str] = &[
     COMPONENT_WITHOUT_TIER_IN_CRITICAL_SYSTEM,
 ];
 
-/// Most source lines copied into a finding's snippet.
-const MAX_SNIPPET_LINES: u32 = 5;
-
-/// Builds findings, filling title/severity/remediation/controls from the registry.
-struct Out<'l> {
-    catalog: &'l Catalog,
-    lookup: &'l dyn Fn(&str) -> Option<RuleMeta>,
-    cache: HashMap<&'static str, Option<RuleMeta>>,
-    findings: Vec<Finding>,
-}
-
-impl Out<'_> {
-    #[allow(clippy::too_many_arguments)]
-    fn report(
-        &mut self,
-        rule: &'static str,
-        file: &str,
-        span: Span,
-        entity: &Entity,
-        key: &str,
-        message: String,
-        related: Vec<Location>,
-    ) {
-        let lookup = self.lookup;
-        let meta = self.cache.entry(rule).or_insert_with(|| lookup(rule));
-        let resource = entity.reference.to_string();
-        let component = matches!(entity.kind, Kind::Component).then(|| resource.clone());
-        // A key or scalar is one line; cap multi-line spans so snippets stay short.
-        let end = span
-            .end_line
-            .clamp(span.line, span.line + MAX_SNIPPET_LINES - 1);
-        let snippet = self.catalog.lines(file, span.line, end);
-        self.findings.push(Finding {
-            rule_id: rule.to_string(),
-            title: meta
-                .as_ref()
-                .map_or_else(|| rule.to_string(), |m| m.title.clone()),
-            severity: meta.as_ref().map_or(Severity::Medium, |m| m.severity),
-            kind: FindingKind::Model,
-            location: Some(Location {
-                file: file.to_string(),
-                span,
-            }),
-            fingerprint: Finding::fingerprint_of(rule, file, &resource, key),
-            resource: Some(resource),
-            component,
-            message,
-            remediation: meta.as_ref().map(|m| m.doc.remediation.clone()),
-            controls: meta
-                .as_ref()
-                .map(|m| m.controls.clone())
-                .unwrap_or_default(),
-            aliases: meta.as_ref().map(|m| m.aliases.clone()).unwrap_or_default(),
-            suppression: None,
-            snippet,
-            related,
-        });
-    }
-}
+use crate::emit::Emitter as Out;
 
 fn loc(file: &str, span: Span) -> Location {
     Location {
@@ -123,12 +65,7 @@ fn loc(file: &str, span: Span) -> Location {
 /// rule registry); when it returns None the finding gets the id as title and
 /// severity medium.
 pub fn validate(catalog: &Catalog, lookup: &dyn Fn(&str) -> Option<RuleMeta>) -> Vec<Finding> {
-    let mut out = Out {
-        catalog,
-        lookup,
-        cache: HashMap::new(),
-        findings: Vec::new(),
-    };
+    let mut out = Out::new(catalog, lookup);
     check_duplicates(catalog, &mut out);
     check_owners_and_references(catalog, &mut out);
     check_readiness(catalog, &mut out);
@@ -604,6 +541,7 @@ fn find_cycles(c: &Catalog, name: &str, graph: &[Vec<(usize, &Reference)>], out:
 mod tests {
     use super::*;
     use crate::load::load_texts;
+    use archgate_core::{FindingKind, Severity};
 
     /// Loads one in-memory file, asserts it loads cleanly, and returns
     /// `(rule, line, col)` of every finding.

@@ -85,6 +85,7 @@ fn every_rule_has_data_and_every_data_file_a_rule() {
     let ids: Vec<String> = read_rules().into_iter().map(|r| r.meta.id).collect();
     let mut expected: Vec<String> = archgate_model::validate::RULE_IDS
         .iter()
+        .chain(archgate_model::ddd::RULE_IDS)
         .map(|s| s.to_string())
         .collect();
     expected.sort();
@@ -113,7 +114,8 @@ fn fixtures_report_exactly_the_listed_lines() {
                 r.meta.id,
                 loaded.errors
             );
-            let findings = validate(&loaded.catalog, &lookup);
+            let mut findings = validate(&loaded.catalog, &lookup);
+            findings.extend(archgate_model::ddd::ddd_findings(&loaded.catalog, &lookup));
             let mut got: Vec<u32> = findings
                 .iter()
                 .filter(|f| f.rule_id == r.meta.id)

@@ -14,7 +14,8 @@
 //!   exception whose message is conftest's exception query;
 //! * `successes = definitions − failures − warnings − exceptions` (≥ 0),
 //!   per file and namespace;
-//! * `data.conftest.file.{name,dir}` is set when a policy reads it.
+//! * `data.conftest.file.{name,dir}` is set when a policy reads it;
+//! * each failure and warning carries `metadata.query` (`data.main.deny`).
 
 use crate::load::{Namespace, PolicySet, RuleKind};
 use regorus::{Engine, Value as RValue};
@@ -300,7 +301,14 @@ impl<'a> Evaluator<'a> {
                 };
                 for item in items {
                     let out = match outcome(item, &rule.name, line) {
-                        Ok(o) => o,
+                        Ok(mut o) => {
+                            // conftest records the query that produced each result.
+                            o.metadata.get_or_insert_with(Map::new).insert(
+                                "query".into(),
+                                Value::String(format!("{}.{}", data_ref(&ns.name), rule.name)),
+                            );
+                            o
+                        }
                         Err(e) => {
                             res.errors.push(format!("{}: {e}", file.name));
                             continue;
@@ -429,6 +437,10 @@ exception contains rules if {
         assert_eq!(r.failures.len(), 2, "{r:?}");
         assert_eq!(r.failures[0].msg, "web must not run as root");
         assert_eq!(r.failures[0].doc_line, 3);
+        assert_eq!(
+            r.failures[0].metadata.as_ref().map(|m| m["query"].clone()),
+            Some(json!("data.main.deny"))
+        );
         assert_eq!(r.failures[1].msg, "uses latest");
         assert_eq!(
             r.failures[1].loc,

@@ -51,11 +51,13 @@ impl std::fmt::Debug for PolicyHook {
 impl PolicyHook {
     /// Every namespace that has entry rules runs (a workspace's `policy/`
     /// holds policies for different inputs, each in its own package).
+    /// Packages marked `custom.deprecated: true` do not run, as Trivy
+    /// skips its deprecated checks.
     pub fn new(set: PolicySet) -> PolicyHook {
         let namespaces = set
             .namespaces
             .values()
-            .filter(|n| !n.rules.is_empty())
+            .filter(|n| !n.rules.is_empty() && !n.deprecated)
             .map(|n| (n.name.clone(), targets(n)))
             .collect();
         PolicyHook {
@@ -248,6 +250,8 @@ impl UnitHook for PolicyHook {
             };
             let docs: Vec<(serde_json::Value, u32)> =
                 docs.into_iter().map(|d| (d.value, d.line)).collect();
+            // Trivy's Dockerfile checks read `input.Stages`: built once per file, when wanted.
+            let mut trivy: Option<Vec<(serde_json::Value, u32)>> = None;
             let Some(e) = engine.take() else { break };
             let mut ev = Evaluator::with_engine(&self.set, e);
             let file = FileInfo::of(&f.path);
@@ -267,7 +271,35 @@ impl UnitHook for PolicyHook {
                 if targets.is_some_and(|t| !t.iter().any(|k| kinds.contains(k))) {
                     continue;
                 }
-                let r = ev.check(ns, &docs, &file);
+                let input = if parser == crate::input::Parser::Dockerfile
+                    && crate::dockerfile::wants_trivy_shape(ns)
+                {
+                    trivy.get_or_insert_with(|| {
+                        vec![(crate::dockerfile::to_trivy(&f.text, &f.path), 1)]
+                    })
+                } else {
+                    &docs
+                };
+                // Trivy's selector subtypes: only documents of those kinds.
+                let of_kind: Vec<(serde_json::Value, u32)>;
+                let input = if ns.kinds.is_empty() {
+                    input
+                } else {
+                    of_kind = input
+                        .iter()
+                        .filter(|(d, _)| {
+                            d.get("kind")
+                                .and_then(|k| k.as_str())
+                                .is_some_and(|k| ns.kinds.contains(&k.to_ascii_lowercase()))
+                        })
+                        .cloned()
+                        .collect();
+                    if of_kind.is_empty() {
+                        continue;
+                    }
+                    &of_kind
+                };
+                let r = ev.check(ns, input, &file);
                 self.findings(ns, &r, unit, &f.path, &f.text, &dirs, &mut out);
             }
             engine = Some(ev.into_engine());
@@ -677,6 +709,20 @@ pub fn workspace_policies(dir: &std::path::Path) -> WorkspacePolicies {
                         file: None,
                         message: n.clone(),
                     }));
+                    let deprecated = set
+                        .namespaces
+                        .values()
+                        .filter(|n| n.deprecated && !n.rules.is_empty())
+                        .count();
+                    if deprecated > 0 {
+                        out.notes.push(Note {
+                            file: None,
+                            message: format!(
+                                "{deprecated} polic{} marked `custom.deprecated: true` not run, as Trivy skips them",
+                                if deprecated == 1 { "y" } else { "ies" }
+                            ),
+                        });
+                    }
                     out.hooks.push(Arc::new(PolicyHook::new(set)));
                 }
                 Err(e) => out.errors.extend(e),
@@ -876,11 +922,50 @@ warn_image contains {"msg": "image without tag", "severity": "low", "_loc": {"fi
             has_exception: false,
             tests: Vec::new(),
             selectors: Vec::new(),
+            kinds: Vec::new(),
+            deprecated: false,
         };
         assert_eq!(targets(&ns("main")), None);
         assert_eq!(targets(&ns("policy.docker.base")), Some(vec!["dockerfile"]));
         let mut trivy = ns("builtin.kubernetes.KSV001");
         trivy.selectors = vec!["cloud".into()];
         assert_eq!(targets(&trivy), Some(vec![]));
+    }
+
+    #[test]
+    fn trivy_subtypes_limit_kinds_and_deprecated_packages_do_not_run() {
+        let src = "# METADATA\n# scope: package\n# custom:\n#   id: ORG-LR-001\n#   input:\n#     selector:\n#     - type: kubernetes\n#       subtypes:\n#         - kind: LimitRange\npackage org.lr\n\ndeny contains sprintf(\"%s seen\", [input.kind]) if true\n";
+        let old = "# METADATA\n# scope: package\n# custom:\n#   id: ORG-OLD-001\n#   deprecated: true\n#   input:\n#     selector:\n#     - type: kubernetes\npackage org.old\n\ndeny contains \"old\" if true\n";
+        let set = PolicySet::from_sources(
+            vec![
+                ("lr.rego".into(), src.into()),
+                ("old.rego".into(), old.into()),
+            ],
+            &LoadOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        let hook = PolicyHook::new(set);
+        let unit = parse_source(
+            SourceFile {
+                path: "ns.yaml".into(),
+                text: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n---\napiVersion: v1\nkind: LimitRange\nmetadata:\n  name: l\nspec:\n  limits: []\n".into(),
+            },
+            SourceKind::Kubernetes,
+        );
+        let got: Vec<(String, String)> = hook
+            .evaluate(&unit)
+            .findings
+            .into_iter()
+            .map(|f| (f.rule_id, f.message))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("ORG-LR-001".to_string(), "LimitRange seen".to_string())]
+        );
+        assert_eq!(
+            hook.rules().len(),
+            1,
+            "the deprecated package is not offered either"
+        );
     }
 }

@@ -5,9 +5,11 @@
 //! Dockerfiles as conftest's list of instructions ([`crate::dockerfile`]),
 //! dotenv as a flat object.
 //!
+//! TOML, INI, XML and Java properties come from [`crate::formats`].
+//!
 //! Each document keeps the line it starts on, so policy results point at
 //! it. Not a general converter: formats conftest supports that archgate
-//! does not (cue, jsonnet, xml, …) are refused with a clear error.
+//! does not (cue, jsonnet, hocon, …) are refused with a clear error.
 
 use archgate_core::{InputError, Node, Value as NV};
 use serde_json::Value;
@@ -22,10 +24,15 @@ pub enum Parser {
     Dockerfile,
     Dotenv,
     Ignore,
+    Toml,
+    Ini,
+    Xml,
+    Properties,
 }
 
 impl Parser {
-    pub const NAMES: &'static str = "yaml, json, hcl2, dockerfile, dotenv, ignore";
+    pub const NAMES: &'static str =
+        "yaml, json, hcl2, dockerfile, dotenv, ignore, toml, ini, xml, properties";
 
     pub fn parse(name: &str) -> Result<Parser, String> {
         Ok(match name.to_ascii_lowercase().as_str() {
@@ -35,6 +42,10 @@ impl Parser {
             "dockerfile" => Parser::Dockerfile,
             "dotenv" | "env" => Parser::Dotenv,
             "ignore" => Parser::Ignore,
+            "toml" => Parser::Toml,
+            "ini" => Parser::Ini,
+            "xml" => Parser::Xml,
+            "properties" => Parser::Properties,
             other => {
                 return Err(format!(
                     "parser `{other}` is not supported; archgate supports {}",
@@ -131,7 +142,15 @@ pub fn parse(parser: Parser, file: &str, text: &str) -> Result<Vec<Document>, In
             value: ignore_file(text),
             line: 1,
         }]),
+        Parser::Toml => one(crate::formats::toml(file, text)?),
+        Parser::Ini => one(crate::formats::ini(file, text)?),
+        Parser::Xml => one(crate::formats::xml(file, text)?),
+        Parser::Properties => one(crate::formats::properties(file, text)?),
     }
+}
+
+fn one(value: Value) -> Result<Vec<Document>, InputError> {
+    Ok(vec![Document { value, line: 1 }])
 }
 
 /// JSON of a spanned YAML node, the way a YAML → JSON conversion gives it:
@@ -218,6 +237,10 @@ mod tests {
         assert_eq!(d("main.tf"), Ok(Parser::Hcl2));
         assert_eq!(d("plan.json"), Ok(Parser::Json));
         assert_eq!(d(".env.local"), Ok(Parser::Dotenv));
+        assert_eq!(d("pyproject.toml"), Ok(Parser::Toml));
+        assert_eq!(d("php.ini"), Ok(Parser::Ini));
+        assert_eq!(d("pom.xml"), Ok(Parser::Xml));
+        assert_eq!(d("app.properties"), Ok(Parser::Properties));
         assert!(d("x.cue").is_err());
         assert!(d("README").is_err());
     }

@@ -35,6 +35,10 @@ pub struct KyvernoPolicy {
     pub description: Option<String>,
     /// `policies.kyverno.io/severity`.
     pub severity: Option<String>,
+    /// `policies.kyverno.io/category`.
+    pub category: Option<String>,
+    /// `policies.kyverno.io/scored` is not `"false"`.
+    pub scored: bool,
     pub autogen: bool,
     pub rules: Vec<KyvernoRule>,
 }
@@ -269,6 +273,8 @@ pub fn parse_policies(
             title: ann("policies.kyverno.io/title"),
             description: ann("policies.kyverno.io/description"),
             severity: ann("policies.kyverno.io/severity"),
+            category: ann("policies.kyverno.io/category"),
+            scored: ann("policies.kyverno.io/scored").as_deref() != Some("false"),
             autogen: ann("pod-policies.kyverno.io/autogen-controllers").as_deref() != Some("none"),
             rules,
         });
@@ -537,13 +543,21 @@ fn validate(pattern: &Node, res: &Node, path: &str) -> Outcome {
                 return Outcome::Pass;
             };
             if first.as_map().is_some() {
+                // As Kyverno: elements a conditional anchor excludes are
+                // skipped; when every element is skipped the pattern is.
+                let (mut applied, mut skipped) = (0usize, 0usize);
                 for (i, item) in items.iter().enumerate() {
                     match validate(first, item, &format!("{path}/{i}")) {
-                        Outcome::Pass | Outcome::Skip => {}
+                        Outcome::Pass => applied += 1,
+                        Outcome::Skip => skipped += 1,
                         other => return other,
                     }
                 }
-                Outcome::Pass
+                if applied == 0 && skipped > 0 {
+                    Outcome::Skip
+                } else {
+                    Outcome::Pass
+                }
             } else {
                 for (i, item) in items.iter().enumerate() {
                     if !ps.iter().any(|p| scalar(p, item)) {
@@ -770,9 +784,69 @@ fn condition(c: &Cond, obj: &serde_json::Value, ns: &str) -> Option<bool> {
     })
 }
 
+/// How one rule came out on one resource (Kyverno's rule statuses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleStatus {
+    Pass,
+    Fail,
+    /// The rule matched the resource but a conditional or global anchor
+    /// says it does not concern it (Kyverno reports `skip`).
+    Skip,
+    /// The rule could not be decided offline (a variable archgate cannot resolve).
+    Error,
+}
+
+impl RuleStatus {
+    /// The `result` word of a PolicyReport.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleStatus::Pass => "pass",
+            RuleStatus::Fail => "fail",
+            RuleStatus::Skip => "skip",
+            RuleStatus::Error => "error",
+        }
+    }
+}
+
+/// One rule applied to one resource (every matching rule gives one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleResult {
+    pub rule: String,
+    pub status: RuleStatus,
+    /// Kyverno's message for the status (for `fail`, the rule's message with the path).
+    pub message: String,
+    /// Where in the resource it failed (the resource's first line unless `fail`).
+    pub line: u32,
+    pub col: u32,
+}
+
 impl KyvernoPolicy {
-    /// Applies every rule to one Kubernetes object (a whole manifest document).
+    /// Applies every rule to one Kubernetes object (a whole manifest
+    /// document); only the failures.
     pub fn apply(&self, res: &Node) -> Vec<Violation> {
+        self.evaluate(res)
+            .into_iter()
+            .filter(|r| r.status == RuleStatus::Fail)
+            .map(|r| Violation {
+                policy: self.name.clone(),
+                action: self
+                    .rules
+                    .iter()
+                    .find(|x| x.name == r.rule)
+                    .map(|x| x.action.clone())
+                    .unwrap_or_default(),
+                rule: r.rule,
+                message: r.message,
+                line: r.line,
+                col: r.col,
+            })
+            .collect()
+    }
+
+    /// Applies every rule to one Kubernetes object: one result per rule
+    /// that matches it (rules that do not match give nothing, as in
+    /// Kyverno's engine response).
+    pub fn evaluate(&self, res: &Node) -> Vec<RuleResult> {
         let mut out = Vec::new();
         let t = target(res);
         if t.kind.is_empty() {
@@ -806,21 +880,24 @@ impl KyvernoPolicy {
                 }
             }
             let obj = crate::input::to_json(&node);
-            let failed = match &rule.check {
+            let decided: Result<Option<(String, u32, u32)>, RuleStatus> = match &rule.check {
                 Check::Pattern(p) => match validate(p, &node, prefix) {
-                    Outcome::Fail { path, line, col } => Some((path, line, col)),
-                    _ => None,
+                    Outcome::Fail { path, line, col } => Ok(Some((path, line, col))),
+                    Outcome::Pass => Ok(None),
+                    Outcome::Skip | Outcome::SkipRule => Err(RuleStatus::Skip),
                 },
                 Check::AnyPattern(ps) => {
                     let results: Vec<Outcome> =
                         ps.iter().map(|p| validate(p, &node, prefix)).collect();
-                    if results.iter().any(|o| !matches!(o, Outcome::Fail { .. })) {
-                        None
+                    if results.iter().any(|o| matches!(o, Outcome::Pass)) {
+                        Ok(None)
+                    } else if results.iter().any(|o| !matches!(o, Outcome::Fail { .. })) {
+                        Err(RuleStatus::Skip)
                     } else {
-                        results.into_iter().find_map(|o| match o {
+                        Ok(results.into_iter().find_map(|o| match o {
                             Outcome::Fail { path, line, col } => Some((path, line, col)),
                             _ => None,
-                        })
+                        }))
                     }
                 }
                 Check::Deny { any, all } => {
@@ -834,35 +911,62 @@ impl KyvernoPolicy {
                         (Some(a), Some(b)) => {
                             let deny =
                                 (a.is_empty() || a.iter().any(|x| *x)) && b.iter().all(|x| *x);
-                            (deny && !(a.is_empty() && b.is_empty()))
-                                .then(|| (String::new(), res.span.line, res.span.col))
+                            Ok((deny && !(a.is_empty() && b.is_empty()))
+                                .then(|| (String::new(), res.span.line, res.span.col)))
                         }
-                        _ => None,
+                        _ => Err(RuleStatus::Error),
                     }
                 }
             };
-            if let Some((path, line, col)) = failed {
-                let msg = substitute(&rule.message, &obj, &t.namespace)
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_else(|| rule.message.clone());
-                let msg = msg.trim_end_matches('.');
-                let message = if path.is_empty() {
-                    format!("validation error: {msg}. rule {} failed", rule.name)
-                } else {
-                    format!(
-                        "validation error: {msg}. rule {} failed at path {path}",
-                        rule.name
-                    )
-                };
-                out.push(Violation {
-                    policy: self.name.clone(),
+            let (line, col) = (res.span.line, res.span.col);
+            let result = match decided {
+                Ok(Some((path, line, col))) => {
+                    let msg = substitute(&rule.message, &obj, &t.namespace)
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_else(|| rule.message.clone());
+                    let msg = msg.trim_end_matches('.');
+                    let message = if path.is_empty() {
+                        format!("validation error: {msg}. rule {} failed", rule.name)
+                    } else {
+                        format!(
+                            "validation error: {msg}. rule {} failed at path {path}",
+                            rule.name
+                        )
+                    };
+                    RuleResult {
+                        rule: rule.name.clone(),
+                        status: RuleStatus::Fail,
+                        message,
+                        line,
+                        col,
+                    }
+                }
+                Ok(None) => RuleResult {
                     rule: rule.name.clone(),
-                    message,
+                    status: RuleStatus::Pass,
+                    message: format!("validation rule '{}' passed.", rule.name),
                     line,
                     col,
-                    action: rule.action.clone(),
-                });
-            }
+                },
+                Err(status) => RuleResult {
+                    rule: rule.name.clone(),
+                    status,
+                    message: if status == RuleStatus::Skip {
+                        format!(
+                            "validation rule '{}' skipped: an anchor condition does not hold for this resource",
+                            rule.name
+                        )
+                    } else {
+                        format!(
+                            "validation rule '{}' not evaluated: a variable in its conditions cannot be resolved offline",
+                            rule.name
+                        )
+                    },
+                    line,
+                    col,
+                },
+            };
+            out.push(result);
         }
         out
     }
@@ -1046,5 +1150,33 @@ spec:
         assert_eq!(p[0].rules.len(), 0);
         assert_eq!(notes.len(), 1);
         assert!(notes[0].contains("k.yaml:7"), "{notes:?}");
+    }
+
+    #[test]
+    fn rule_is_skipped_when_a_conditional_anchor_excludes_every_element() {
+        let policy = "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: p\nspec:\n  rules:\n    - name: nginx-pinned\n      match:\n        any:\n          - resources:\n              kinds: [Pod]\n      validate:\n        message: pin nginx\n        pattern:\n          spec:\n            containers:\n              - (name): \"nginx*\"\n                image: \"!*:latest\"\n";
+        let (p, _) = parse_policies("p.yaml", policy).unwrap_or_else(|e| panic!("{e:?}"));
+        let pod = |containers: &str| {
+            let text = format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers:\n{containers}");
+            archgate_core::yaml::parse_documents(&text)
+                .unwrap_or_default()
+                .remove(0)
+        };
+        let status = |c: &str| p[0].evaluate(&pod(c)).first().map(|r| r.status);
+        // No container is nginx: every element skipped, so the rule is.
+        assert_eq!(
+            status("    - name: app\n      image: app:latest\n"),
+            Some(RuleStatus::Skip)
+        );
+        assert_eq!(
+            status(
+                "    - name: app\n      image: a:1\n    - name: nginx\n      image: nginx:1.27\n"
+            ),
+            Some(RuleStatus::Pass)
+        );
+        assert_eq!(
+            status("    - name: nginx\n      image: nginx:latest\n"),
+            Some(RuleStatus::Fail)
+        );
     }
 }

@@ -13,6 +13,7 @@ pub mod builtins;
 pub mod conftest;
 pub mod data;
 pub mod dockerfile;
+pub mod formats;
 pub mod gatekeeper;
 pub mod guard;
 pub mod hcl2;
@@ -21,7 +22,9 @@ pub mod input;
 pub mod kyverno;
 pub mod load;
 pub mod metadata;
+pub mod net;
 pub mod output;
+pub mod policyreport;
 pub mod run;
 pub mod verify;
 

@@ -95,6 +95,11 @@ pub struct Namespace {
     pub tests: Vec<(String, String, u32)>,
     /// The package's `custom.input.selector` types (Trivy), lower-case.
     pub selectors: Vec<String>,
+    /// The package's selector subtype kinds (Trivy), lower-case: only
+    /// documents of these kinds are evaluated in `check`/`scan`.
+    pub kinds: Vec<String>,
+    /// The package is marked `custom.deprecated: true` (Trivy skips it).
+    pub deprecated: bool,
 }
 
 /// A loaded, prepared policy set.
@@ -223,6 +228,7 @@ fn new_engine(opts: &LoadOptions, dirs: &crate::builtins::PolicyDirs) -> Engine 
     }
     // Registering on a fresh engine cannot clash with an existing name.
     let _ = crate::builtins::register(&mut e, dirs);
+    let _ = crate::net::register(&mut e);
     if let Some(interval) = NonZeroU32::new(64) {
         e.set_execution_timer_config(ExecutionTimerConfig {
             limit: opts.timeout,
@@ -413,12 +419,20 @@ fn collect_namespaces(
             has_exception: false,
             tests: Vec::new(),
             selectors: Vec::new(),
+            kinds: Vec::new(),
+            deprecated: false,
         });
         for t in &pkg_ann.selectors {
             if !ns.selectors.contains(t) {
                 ns.selectors.push(t.clone());
             }
         }
+        for k in &pkg_ann.subtypes {
+            if !ns.kinds.contains(k) {
+                ns.kinds.push(k.clone());
+            }
+        }
+        ns.deprecated |= pkg_ann.deprecated;
         for rule in m.policy.iter() {
             let (span, refr) = match rule.as_ref() {
                 Rule::Spec { span, head, .. } => match head {

@@ -28,6 +28,11 @@ pub struct Annotation {
     /// Trivy's `custom.input.selector[].type` (`kubernetes`, `dockerfile`, …):
     /// the inputs the policy is written for.
     pub selectors: Vec<String>,
+    /// Trivy's `custom.input.selector[].subtypes[].kind`, lower-cased: the
+    /// only object kinds the policy applies to (`limitrange`).
+    pub subtypes: Vec<String>,
+    /// Trivy's `custom.deprecated: true` (Trivy no longer runs the check).
+    pub deprecated: bool,
 }
 
 impl Annotation {
@@ -56,6 +61,12 @@ impl Annotation {
             } else {
                 self.selectors.clone()
             },
+            subtypes: if self.subtypes.is_empty() {
+                outer.subtypes.clone()
+            } else {
+                self.subtypes.clone()
+            },
+            deprecated: self.deprecated || outer.deprecated,
         }
     }
 }
@@ -176,6 +187,19 @@ fn read(doc: &Node) -> Annotation {
                     .collect()
             })
             .unwrap_or_default(),
+        subtypes: custom
+            .and_then(|c| c.path("input.selector"))
+            .and_then(|s| s.as_seq())
+            .map(|s| {
+                s.iter()
+                    .filter_map(|n| n.get("subtypes").and_then(|t| t.as_seq()))
+                    .flatten()
+                    .filter_map(|t| t.get("kind").and_then(|k| k.scalar_text()))
+                    .map(|k| k.to_ascii_lowercase())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        deprecated: c("deprecated").is_some_and(|d| d.eq_ignore_ascii_case("true")),
     }
 }
 
@@ -208,6 +232,16 @@ mod tests {
         assert_eq!(a[0].1.id.as_deref(), Some("KSV001"));
         assert_eq!(a[0].1.aliases, vec!["AVD-KSV-0001".to_string()]);
         assert_eq!(a[0].1.selectors, vec!["kubernetes".to_string()]);
+        assert!(a[0].1.subtypes.is_empty());
+        assert!(!a[0].1.deprecated);
+    }
+
+    #[test]
+    fn trivy_subtypes_and_deprecation() {
+        let src = "# METADATA\n# scope: package\n# custom:\n#   id: KSV-0039\n#   deprecated: true\n#   input:\n#     selector:\n#     - type: kubernetes\n#       subtypes:\n#         - kind: LimitRange\npackage builtin.kubernetes.KSV039\n";
+        let a = annotations(src);
+        assert_eq!(a[0].1.subtypes, vec!["limitrange".to_string()]);
+        assert!(a[0].1.deprecated);
     }
 
     #[test]

@@ -58,6 +58,8 @@ pub fn run(opts: &TestOptions) -> Result<TestRun, Vec<InputError>> {
 struct Input {
     name: String,
     docs: Result<Vec<(Value, u32)>, InputError>,
+    /// A Dockerfile in Trivy's shape, for namespaces written for Trivy.
+    trivy: Option<Value>,
 }
 
 /// Runs an already loaded policy set on the inputs of `opts`.
@@ -75,6 +77,9 @@ pub fn run_with(set: &PolicySet, opts: &TestOptions) -> TestRun {
     let (files, mut errors) = input_files(opts);
     out.errors.append(&mut errors);
 
+    let any_trivy = namespaces
+        .iter()
+        .any(|ns| crate::dockerfile::wants_trivy_shape(ns));
     let read = |path: &PathBuf| -> Input {
         let stdin = path.as_os_str() == "-";
         let name = if stdin {
@@ -82,8 +87,18 @@ pub fn run_with(set: &PolicySet, opts: &TestOptions) -> TestRun {
         } else {
             path.display().to_string()
         };
-        let docs = read_input(path, &name, opts.parser, stdin);
-        Input { name, docs }
+        let parsed = read_text(path, &name, opts.parser, stdin);
+        let trivy = match &parsed {
+            Ok((Parser::Dockerfile, text, _)) if any_trivy => {
+                Some(crate::dockerfile::to_trivy(text, &name))
+            }
+            _ => None,
+        };
+        Input {
+            name,
+            docs: parsed.map(|(_, _, d)| d),
+            trivy,
+        }
     };
 
     if opts.combine {
@@ -117,10 +132,16 @@ pub fn run_with(set: &PolicySet, opts: &TestOptions) -> TestRun {
         match i.docs {
             Ok(docs) => {
                 let file = FileInfo::of(&i.name);
+                let trivy = i.trivy.map(|t| vec![(t, 1)]);
                 (
                     namespaces
                         .iter()
-                        .map(|ns| ev.check(ns, &docs, &file))
+                        .map(|ns| match &trivy {
+                            Some(t) if crate::dockerfile::wants_trivy_shape(ns) => {
+                                ev.check(ns, t, &file)
+                            }
+                            _ => ev.check(ns, &docs, &file),
+                        })
                         .collect(),
                     None,
                 )
@@ -161,6 +182,18 @@ pub fn read_input(
     parser: Option<Parser>,
     stdin: bool,
 ) -> Result<Vec<(Value, u32)>, InputError> {
+    read_text(path, name, parser, stdin).map(|(_, _, d)| d)
+}
+
+type Parsed = (Parser, String, Vec<(Value, u32)>);
+
+/// Reads one input: the parser used, its text and its documents.
+fn read_text(
+    path: &Path,
+    name: &str,
+    parser: Option<Parser>,
+    stdin: bool,
+) -> Result<Parsed, InputError> {
     let text = if stdin {
         let mut s = String::new();
         std::io::stdin()
@@ -176,10 +209,11 @@ pub fn read_input(
         None if stdin => Parser::Yaml,
         None => detect(path).map_err(|e| InputError::whole_file(name, e))?,
     };
-    Ok(parse(parser, name, &text)?
+    let docs = parse(parser, name, &text)?
         .into_iter()
         .map(|d| (d.value, d.line))
-        .collect())
+        .collect();
+    Ok((parser, text, docs))
 }
 
 /// The files to test: named files as given, directories walked (sorted),

@@ -11,6 +11,10 @@ fn parsers() -> impl Strategy<Value = Parser> {
         Just(Parser::Dockerfile),
         Just(Parser::Dotenv),
         Just(Parser::Ignore),
+        Just(Parser::Toml),
+        Just(Parser::Ini),
+        Just(Parser::Xml),
+        Just(Parser::Properties),
     ]
 }
 
@@ -25,6 +29,12 @@ proptest! {
     #[test]
     fn config_like_text_never_panics(p in parsers(), text in "([a-zA-Z_=:\\[\\]{}\"'\\\\#$ \\n-]|FROM |RUN |resource |\\$\\{|---){0,80}") {
         let _ = parse(p, "f", &text);
+    }
+
+    #[test]
+    fn markup_like_text_never_panics(p in parsers(), text in "(<a>|</a>|<b x=\"1\"/>|<!--|-->|<\\?xml version=\"1.0\"\\?>|<<EOF\\n|EOF\\n|RUN |\\[\\[t\\]\\]\\n|k = |\\\\u00|\\\\\\n|[0-9.]{1,4}|\\n){0,40}") {
+        let _ = parse(p, "f", &text);
+        let _ = archgate_policy::dockerfile::to_trivy(&text, "f");
     }
 
     #[test]

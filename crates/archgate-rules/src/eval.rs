@@ -380,7 +380,15 @@ fn attribute(a: &Attribute, body: &Node) -> Outcome {
         Outcome::Fail
     };
     for n in found {
-        let o = if is_unresolved(n) && !matches!(a.op, Op::Exists | Op::OneExists | Op::NotExists) {
+        // An attribute written with an unresolved value is set: `exists`
+        // passes on it (as Checkov passes variable-dependent attributes)
+        // and `not_exists` fails on a reference such as
+        // `aws_eip.ip.id`. A variable the reader could not resolve (an
+        // optional module input, see `archgate_iac::terraform`) may still
+        // be null, though, so `not_exists` is unknown there.
+        let o = if (is_unresolved(n) && !matches!(a.op, Op::Exists | Op::OneExists | Op::NotExists))
+            || (a.op == Op::NotExists && maybe_null(n))
+        {
             Outcome::Unknown
         } else {
             one(a, n)
@@ -393,6 +401,12 @@ fn attribute(a: &Attribute, body: &Node) -> Outcome {
         }
     }
     acc
+}
+
+/// An unresolved Terraform variable (`var.kms_key_id`): set as written,
+/// but its value, null included, is the caller's.
+fn maybe_null(n: &Node) -> bool {
+    matches!(&n.value, Value::Unknown(text) if text.starts_with("var."))
 }
 
 /// The outcome when the path matches nothing.
@@ -1004,6 +1018,29 @@ mod tests {
         assert_eq!(run(&ex("exists", "nothing"), body), Fail, "null is unset");
         assert_eq!(run(&ex("not_exists", "website"), body), Pass);
         assert_eq!(run(&ex("not_exists", "logging"), body), Fail);
+        // Set to an unresolved value: not absent, but maybe null.
+        let c = |op: &str| parse_condition("c", &node(&ex(op, "kms"))).unwrap();
+        let unresolved = Node::new(
+            Value::Map(vec![(
+                archgate_core::Key {
+                    name: "kms".into(),
+                    span: Span::default(),
+                },
+                unknown("var.kms"),
+            )]),
+            Span::default(),
+        );
+        let r = resource("t", unresolved.clone());
+        assert_eq!(evaluate(&c("exists"), &r, None).0, Pass);
+        assert_eq!(evaluate(&c("not_exists"), &r, None).0, Unknown);
+        // A reference to another resource is set: `not_exists` fails.
+        let mut reference = unresolved;
+        if let Value::Map(e) = &mut reference.value {
+            e[0].1 = unknown("aws_eip.ip.id");
+        }
+        let r = resource("t", reference);
+        assert_eq!(evaluate(&c("exists"), &r, None).0, Pass);
+        assert_eq!(evaluate(&c("not_exists"), &r, None).0, Fail);
         assert_eq!(run(&ex("one_exists", "logging"), body), Pass);
         assert_eq!(run(&ex("any", "whatever"), body), Pass);
         assert_eq!(

@@ -133,7 +133,7 @@ mod tests {
         let s3 = r.get("ag-aws-s3-001").expect("AG-AWS-S3-001 is built in");
         assert!(s3.native);
         assert_eq!(
-            r.get("CKV_AWS_19").map(|x| x.meta.id.as_str()),
+            r.get("AVD-AWS-0088").map(|x| x.meta.id.as_str()),
             Some("AG-AWS-S3-001")
         );
         assert_eq!(

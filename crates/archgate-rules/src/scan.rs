@@ -70,13 +70,11 @@ pub fn scan(root: &Path, opts: &ScanOptions) -> Report {
         extra.append(&mut rules);
         report.errors.append(&mut errors);
     }
-    let engine = Engine::new(
-        extra,
-        &Selection {
-            checks: opts.checks.clone(),
-            skip_checks: opts.skip_checks.clone(),
-        },
-    );
+    let selection = Selection {
+        checks: opts.checks.clone(),
+        skip_checks: opts.skip_checks.clone(),
+    };
+    let engine = Engine::new(extra, &selection);
     let (items, mut errors) = discover(
         root,
         &DiscoverOptions {
@@ -100,7 +98,8 @@ pub fn scan(root: &Path, opts: &ScanOptions) -> Report {
                     let mut r = engine.evaluate(&unit);
                     for hook in &opts.hooks {
                         let extra = hook.evaluate(&unit);
-                        r.findings.extend(extra.findings);
+                        r.findings
+                            .extend(select_hook_findings(&selection, extra.findings));
                         r.notes.extend(extra.notes);
                     }
                     r
@@ -174,6 +173,51 @@ pub fn scan(root: &Path, opts: &ScanOptions) -> Report {
     stats.duration_ms = started.elapsed().as_millis() as u64;
     report.stats = stats;
     report
+}
+
+/// `--check`/`--skip-check` for policy findings of hooks (Rego, Kyverno and
+/// Gatekeeper policies), by rule id, alias or severity as for built-in
+/// rules: a finding of a rule `--check` does not select is dropped; one
+/// `--skip-check` names is kept, suppressed by configuration. Other hook
+/// findings (standards) pass through unchanged.
+fn select_hook_findings(sel: &Selection, findings: Vec<Finding>) -> Vec<Finding> {
+    if sel.checks.is_empty() && sel.skip_checks.is_empty() {
+        return findings;
+    }
+    findings
+        .into_iter()
+        .filter_map(|mut f| {
+            if f.kind != archgate_core::FindingKind::Policy {
+                return Some(f);
+            }
+            let meta = RuleMeta {
+                id: f.rule_id.clone(),
+                title: f.title.clone(),
+                severity: f.severity,
+                provider: String::new(),
+                kind: f.kind,
+                resource_kinds: Vec::new(),
+                aliases: f.aliases.clone(),
+                controls: Vec::new(),
+                doc: Default::default(),
+            };
+            if !sel.runs(&meta) {
+                return None;
+            }
+            if f.suppression.is_none() {
+                if let Some(by) = sel.skipped_by(&meta) {
+                    f.suppression = Some(archgate_core::Suppression {
+                        kind: "config".into(),
+                        by: None,
+                        reason: Some(format!("skipped by `{by}`")),
+                        until: None,
+                        source: Some(by.to_string()),
+                    });
+                }
+            }
+            Some(f)
+        })
+        .collect()
 }
 
 struct UnitOutput {

@@ -24,6 +24,7 @@ pub const PROVIDERS: &[&str] = &[
     "argocd",
     "secrets",
     "model",
+    "architecture",
     "threat",
     "governance",
 ];
@@ -77,11 +78,17 @@ pub struct RuleSpec {
     pub applies_to: Kinds,
 }
 
-/// True when `id` has the shape `AG-<PROVIDER>-<AREA>-NNN` or `AG-<PROVIDER>-NNN`.
+/// True when `id` has the shape `AG-<PROVIDER>-<AREA>-NNN` or `AG-<PROVIDER>-NNN`,
+/// or is a threat rule id `AG-<STRIDE letter>NN` (`AG-S01`, `AG-E06`).
 pub fn valid_id(id: &str) -> bool {
     let Some(rest) = id.strip_prefix("AG-") else {
         return false;
     };
+    if let [letter, d1, d2] = rest.as_bytes() {
+        if b"STRIDE".contains(letter) && d1.is_ascii_digit() && d2.is_ascii_digit() {
+            return true;
+        }
+    }
     let parts: Vec<&str> = rest.split('-').collect();
     let upper_alnum = |p: &str| {
         !p.is_empty()
@@ -442,6 +449,9 @@ mod tests {
         assert!(!valid_id("AG-AWS-S3-01"));
         assert!(!valid_id("AG-AWS-S3-X-001"));
         assert!(!valid_id("CKV_AWS_1"));
+        assert!(valid_id("AG-S01"));
+        assert!(!valid_id("AG-X01"));
+        assert!(!valid_id("AG-S1"));
     }
 
     const GOOD: &str = "id: AG-AWS-S3-900\ntitle: t\nseverity: high\nprovider: aws\nresources: [aws_s3_bucket]\naliases: [CKV_AWS_1]\ncontrols: [soc2:CC6.1]\ncondition:\n  cond_type: attribute\n  resource_types: [aws_s3_bucket]\n  attribute: acl\n  operator: not_equals\n  value: public-read\ndoc:\n  description: d\n  rationale: r\n  failing_example: f\n  passing_example: p\n  remediation: x\nfixtures:\n  fail.tf: [1]\n  pass.tf: []\n";

@@ -22,21 +22,26 @@ use std::path::PathBuf;
 const RECALL_GOAL: f64 = 0.90;
 const PRECISION_GOAL: f64 = 0.95;
 
-/// Recall over all corpora, last measured (93.2%), rounded down.
+/// Recall over all corpora, last measured (93.9% with the engine's
+/// unknown-input changes in progress; 95.0% before them), rounded down.
 const RECALL_FLOOR: f64 = 0.93;
-/// Precision over all corpora, last measured (93.4%), rounded down; below
-/// the goal until the false positives in `docs/parity.md` are dealt with.
-const PRECISION_FLOOR: f64 = 0.93;
+/// Precision over all corpora, last measured (96.9%): the goal is reached,
+/// so the goal is the floor.
+const PRECISION_FLOOR: f64 = PRECISION_GOAL;
 
-/// Recall per corpus, last measured, rounded down.
+/// Recall per corpus, last measured, rounded down with a small margin.
+/// terraform-aws-rds fell from 95.7% to 82.0% when unset optional module
+/// inputs (variables whose default is null) became unknown: Checkov fails
+/// CKV_AWS_304 and CKV_AWS_16 on those unresolved inputs, archgate does not
+/// report on unknowns (docs/parity-reasons.yaml explains each).
 const CORPUS_RECALL_FLOORS: &[(&str, f64)] = &[
-    ("aws-cfn-templates", 0.98),
+    ("aws-cfn-templates", 0.99),
     ("docker-library", 1.00),
     ("kubernetes-goat", 1.00),
-    ("terraform-aws-eks", 0.77),
-    ("terraform-aws-rds", 0.95),
+    ("terraform-aws-eks", 0.78),
+    ("terraform-aws-rds", 0.80),
     ("terraform-aws-vpc", 0.64),
-    ("terragoat", 0.89),
+    ("terragoat", 0.93),
 ];
 
 fn corpus_root() -> Option<PathBuf> {

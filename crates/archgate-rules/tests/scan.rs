@@ -39,7 +39,7 @@ const MAIN_TF: &str = r#"resource "aws_s3_bucket" "owned" {
 
 resource "aws_s3_bucket" "orphan" {
   bucket = "acme-orphan"
-  #checkov:skip=CKV_AWS_19:encrypted by the bucket policy of the landing zone
+  #checkov:skip=AVD-AWS-0088:encrypted by the bucket policy of the landing zone
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "owned" {
@@ -83,16 +83,13 @@ fn scans_with_builtin_and_checkov_policies_and_inline_skips() {
     let orphan = enc[0];
     assert_eq!(orphan.resource.as_deref(), Some("aws_s3_bucket.orphan"));
     assert_eq!(line(orphan), 8);
-    let s = orphan
-        .suppression
-        .as_ref()
-        .expect("skipped by its Checkov alias");
+    let s = orphan.suppression.as_ref().expect("skipped by its alias");
     assert_eq!(s.kind, "inline");
     assert_eq!(
         s.reason.as_deref(),
         Some("encrypted by the bucket policy of the landing zone")
     );
-    assert!(orphan.aliases.contains(&"CKV_AWS_19".to_string()));
+    assert!(orphan.aliases.contains(&"AVD-AWS-0088".to_string()));
     assert!(orphan
         .snippet
         .as_deref()
@@ -140,7 +137,7 @@ fn check_and_skip_check_select_and_waive() {
     let only = scan(
         dir.path(),
         &ScanOptions {
-            checks: vec!["CKV_AWS_19".into()],
+            checks: vec!["AVD-AWS-0088".into()],
             ..ScanOptions::default()
         },
     );

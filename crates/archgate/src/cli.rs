@@ -53,6 +53,12 @@ pub enum Command {
     Kpi(crate::governance_cmd::KpiArgs),
     /// Rego policies: `test` (as conftest test) and `verify` (as conftest verify / opa test).
     Policy(crate::policy_cmd::PolicyArgs),
+    /// STRIDE threats derived from the model and the linked IaC, with mitigation status.
+    Threats(crate::threats_cmd::ThreatsArgs),
+    /// Draw the model: C4 context/container, data flows with trust boundaries, the DDD context map (Mermaid, DOT, SVG).
+    Diagram(crate::diagram_cmd::DiagramArgs),
+    /// Turn another tool's model into workspace files: `import threagile MODEL.yaml DIR`.
+    Import(crate::import_cmd::ImportArgs),
 }
 
 /// Options every reporting command shares.

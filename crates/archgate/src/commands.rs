@@ -27,6 +27,9 @@ pub fn run(cli: Cli) -> Result<i32, String> {
         Command::Scorecard(a) => crate::governance_cmd::run_scorecard(a),
         Command::Kpi(a) => crate::governance_cmd::run_kpi(a),
         Command::Policy(a) => crate::policy_cmd::run(a),
+        Command::Diagram(a) => crate::diagram_cmd::run(a),
+        Command::Import(a) => crate::import_cmd::run(a),
+        Command::Threats(a) => crate::threats_cmd::run(a),
     }
 }
 
@@ -83,7 +86,7 @@ fn threshold(out: &OutputArgs, settings: &Settings) -> Result<Severity, String> 
 }
 
 /// Renders, writes and turns the report into an exit code.
-fn finish(
+pub(crate) fn finish(
     mut report: Report,
     out: &OutputArgs,
     sel: Option<&RuleSelection>,
@@ -179,6 +182,29 @@ fn check(a: CheckArgs) -> Result<i32, String> {
 /// Everything `check` finds, before rendering (also the input of `export`),
 /// with the failure threshold.
 pub(crate) fn check_report(a: &CheckArgs) -> Result<(Report, Severity), String> {
+    check_workspace(a).map(|c| (c.report, c.fail_on))
+}
+
+/// Everything `archgate check` computed: the report and, when the workspace
+/// has a catalog, the model with the IaC linked to it (for `threats`,
+/// `diagram` and the scorecards).
+pub(crate) struct Checked {
+    pub report: Report,
+    pub fail_on: Severity,
+    pub model: Option<crate::workspace::Model>,
+    /// Adoption status per reference pattern.
+    pub adoption: Vec<archgate_model::patterns::Adoption>,
+    /// Tag coverage counted by the standards hook in the scan's pass.
+    pub tags: archgate_governance::standards::TagCoverage,
+    /// STRIDE threats derived from the model (statuses before exceptions;
+    /// `threats::mark_accepted` reads the exceptions back from `report`).
+    pub threats: Vec<archgate_model::threats::Threat>,
+}
+
+/// Runs the whole check: settings → model → IaC scan (rules, policies,
+/// standards and resource collection in one pass per IaC root) → links,
+/// patterns and threats → governance (ADRs, exceptions last).
+pub(crate) fn check_workspace(a: &CheckArgs) -> Result<Checked, String> {
     let root = &a.path;
     require_dir(root)?;
     let mut report = Report {
@@ -208,14 +234,33 @@ pub(crate) fn check_report(a: &CheckArgs) -> Result<(Report, Severity), String> 
 
     // The model: catalog loading and validation.
     let catalog_dir = root.join(&settings.paths.catalog);
+    let mut catalog = None;
     if catalog_dir.is_dir() {
         let loaded = archgate_model::load_catalog(root, &settings.paths.catalog);
         report.stats.entities = loaded.catalog.len();
         report.errors.extend(loaded.errors);
         report.notes.extend(loaded.notes);
+        for f in archgate_model::validate(&loaded.catalog, &lookup) {
+            // A flow or trust boundary naming an entity that does not exist
+            // leaves the data-flow graph broken: threats and classification
+            // checks cannot be derived for it, so the run is incomplete (exit 2).
+            let structural = f.rule_id == archgate_model::validate::DANGLING_REFERENCE
+                && f.resource
+                    .as_deref()
+                    .is_some_and(|r| r.starts_with("dataflow:") || r.starts_with("trustboundary:"));
+            match (&f.location, structural) {
+                (Some(l), true) => report.errors.push(
+                    InputError::new(l.file.clone(), l.span.line, l.span.col, f.message)
+                        .expected("a reference to an entity defined in the catalog"),
+                ),
+                _ => report.findings.push(f),
+            }
+        }
+        // Domain segregation (context map, cross-domain coupling).
         report
             .findings
-            .extend(archgate_model::validate(&loaded.catalog, &lookup));
+            .extend(archgate_model::ddd::ddd_findings(&loaded.catalog, &lookup));
+        catalog = Some(loaded.catalog);
     } else {
         report.notes.push(Note {
             file: None,
@@ -241,6 +286,19 @@ pub(crate) fn check_report(a: &CheckArgs) -> Result<(Report, Severity), String> 
     // Standards run inside the scan; ADR lint and exceptions after it.
     let governance = crate::governance_cmd::prepare(root, &settings, &mut report)?;
     opts.hooks.extend(governance.hooks());
+    // Reference patterns are read before the scan: the settings they compare
+    // are collected in the scan's pass.
+    let patterns = catalog.as_ref().map(|_| {
+        let (patterns, errors) =
+            archgate_model::patterns::load_patterns(root, &settings.paths.patterns, &lookup);
+        report.errors.extend(errors);
+        patterns
+    });
+    let wanted = patterns
+        .as_deref()
+        .map(archgate_model::patterns::wanted_settings)
+        .unwrap_or_default();
+    let mut resources = Vec::new();
     for r in &settings.iac.roots {
         let dir = root.join(r);
         if !dir.exists() {
@@ -253,11 +311,98 @@ pub(crate) fn check_report(a: &CheckArgs) -> Result<(Report, Severity), String> 
             );
             continue;
         }
+        // The model needs every resource, not only those with findings:
+        // collected in the same pass, only when there is a model to link to.
+        let collector = catalog
+            .as_ref()
+            .map(|_| crate::workspace::Collector::new(r, wanted.clone()));
+        if let Some(c) = &collector {
+            opts.hooks.push(c.clone());
+        }
         let part = archgate_rules::scan::scan(&dir, &opts);
+        if let Some(c) = collector {
+            opts.hooks.pop();
+            resources.extend(c.take());
+        }
         merge(&mut report, part, r);
     }
-    governance.finish(&mut report, root, &settings);
-    Ok((report, fail_on))
+
+    // Links: findings carry their component, owner and tier; shadow
+    // infrastructure and missing declared IaC are findings of their own.
+    let mut threats = Vec::new();
+    let model = catalog.map(|c| {
+        let model = crate::workspace::Model::new(c, &settings.iac.link_keys, resources);
+        report.components = archgate_model::links::annotate(
+            &mut report.findings,
+            &model.catalog,
+            &model.linker,
+            &model.inventory,
+        );
+        let mut out = archgate_model::emit::Emitter::new(&model.catalog, &lookup);
+        archgate_model::links::link_findings(&model.catalog, &model.inventory, &mut out);
+        // Threats see the IaC linked to each component (mitigations).
+        threats = archgate_model::threats::derive(&model.catalog, Some(&model.inventory), &mut out);
+        report.findings.extend(out.findings);
+        model
+    });
+    governance.finish(
+        &mut report,
+        root,
+        &settings,
+        model.as_ref().map(|m| &m.catalog),
+    );
+    // Patterns last: a required control whose finding an exception waives is
+    // met by that waiver, so they need the exceptions applied.
+    let mut adoption = Vec::new();
+    if let (Some(m), Some(patterns)) = (&model, &patterns) {
+        let mut out = archgate_model::emit::Emitter::new(&m.catalog, &lookup);
+        adoption = archgate_model::patterns::evaluate(
+            &m.catalog,
+            &m.inventory,
+            patterns,
+            &report.findings,
+            &mut out,
+        );
+        report.findings.extend(out.findings);
+        for a in adoption.iter().filter(|a| !a.components.is_empty()) {
+            report.notes.push(Note {
+                file: None,
+                message: format!(
+                    "pattern {}: {} of {} components meet it{}",
+                    a.pattern,
+                    a.adopted.len(),
+                    a.components.len(),
+                    if a.adopted.len() < a.components.len() {
+                        // At most a screenful of names; the JSON findings have them all.
+                        let gaps = a.gaps();
+                        let mut names: Vec<&str> = gaps
+                            .iter()
+                            .take(10)
+                            .map(|c| c.rsplit('/').next().unwrap_or(c))
+                            .collect();
+                        let more = gaps.len().saturating_sub(names.len());
+                        let more = if more > 0 {
+                            format!(" and {more} more")
+                        } else {
+                            String::new()
+                        };
+                        names.sort_unstable();
+                        format!(" (gaps: {}{more})", names.join(", "))
+                    } else {
+                        String::new()
+                    }
+                ),
+            });
+        }
+    }
+    Ok(Checked {
+        report,
+        fail_on,
+        tags: governance.tag_coverage(),
+        model,
+        adoption,
+        threats,
+    })
 }
 
 /// Adds a scan of `prefix` (relative to the report root) to `report`.

@@ -2,13 +2,18 @@
 //! `archgate check` (exceptions, ADR lint, technology standards). Wiring
 //! only: the semantics live in archgate-governance.
 
+use archgate_core::config::SETTINGS_FILE;
 use archgate_core::render::{render, Format, RenderOptions};
 use archgate_core::report::exit;
 use archgate_core::{InputError, Report, Settings};
 use archgate_governance::adr::{self, AdrFormat, AdrStatus, NewAdr};
 use archgate_governance::exceptions::{self, Exception, NewException, Standing};
 use archgate_governance::export;
-use archgate_governance::standards::{self, Checker, Standard, StandardsHook};
+use archgate_governance::history::{self, Since, Want};
+use archgate_governance::kpi::Measured;
+use archgate_governance::standards::{
+    self, Checker, Standard, StandardsHook, TagCoverage, TagTally,
+};
 use archgate_governance::{controls, evidence, kpi, scorecard};
 use archgate_rules::scan::UnitHook;
 use chrono::NaiveDate;
@@ -24,6 +29,24 @@ pub fn today() -> Result<NaiveDate, String> {
         Ok(s) => archgate_model::vocab::parse_date(&s)
             .ok_or_else(|| format!("ARCHGATE_TODAY=`{s}` is not a date; expected YYYY-MM-DD")),
         Err(_) => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+/// The arguments of the `archgate check` run behind export, evidence,
+/// scorecard and kpi: every finding (suppressed ones too), never failing on
+/// findings, no rendering.
+fn check_args(root: &Path, rules: crate::cli::RuleSelection) -> crate::cli::CheckArgs {
+    crate::cli::CheckArgs {
+        path: root.to_path_buf(),
+        output: crate::cli::OutputArgs {
+            format: "json".into(),
+            output: None,
+            fail_on: None,
+            soft_fail: true,
+            hide_suppressed: false,
+            no_color: true,
+        },
+        rules,
     }
 }
 
@@ -66,6 +89,8 @@ fn days(text: &str) -> Result<i64, String> {
 pub struct Governance {
     today: NaiveDate,
     standard: Option<Arc<Standard>>,
+    /// Tag counts the standards hook adds up during the scan.
+    tags: Arc<TagTally>,
 }
 
 /// Loads the technology standard and returns what `check` needs.
@@ -75,6 +100,14 @@ pub fn prepare(
     report: &mut Report,
 ) -> Result<Governance, String> {
     let today = today()?;
+    // The KPI targets and scorecard levels are settings too: wrong ones are
+    // input errors of every run, not only of `kpi` and `scorecard`.
+    if let Err(e) = kpi::targets_from_settings(SETTINGS_FILE, &settings.kpis) {
+        report.errors.push(e);
+    }
+    if let Err(e) = scorecard::Policy::from_settings(SETTINGS_FILE, &settings.scorecard) {
+        report.errors.push(e);
+    }
     let standard = match standards::load_standard(root, &settings.paths.technologies) {
         Ok(Some(s)) => Some(s),
         // Without a standard the built-in lifecycle data still applies.
@@ -87,6 +120,7 @@ pub fn prepare(
     Ok(Governance {
         today,
         standard: standard.map(Arc::new),
+        tags: Arc::new(TagTally::default()),
     })
 }
 
@@ -97,13 +131,26 @@ impl Governance {
             Some(s) => vec![Arc::new(StandardsHook(Checker {
                 standard: s.clone(),
                 today: self.today,
+                tally: Some(self.tags.clone()),
             }))],
             None => Vec::new(),
         }
     }
 
+    /// Tag coverage the standards hook counted during the scan.
+    pub fn tag_coverage(&self) -> TagCoverage {
+        self.tags.get()
+    }
+
     /// ADR lint, citations and exceptions, after every other finding is in.
-    pub fn finish(&self, report: &mut Report, root: &Path, settings: &Settings) {
+    /// `catalog` is the model `check` loaded, for the entities' ADR citations.
+    pub fn finish(
+        &self,
+        report: &mut Report,
+        root: &Path,
+        settings: &Settings,
+        catalog: Option<&archgate_model::Catalog>,
+    ) {
         let (set, errors) = adr::load_adrs(root, &settings.paths.adr);
         report.errors.extend(errors);
         report.findings.extend(adr::lint(
@@ -114,6 +161,10 @@ impl Governance {
         ));
         if let Some(s) = self.standard.as_ref().filter(|s| !s.file.is_empty()) {
             report.findings.extend(standards::check_citations(s, &set));
+        }
+        // Catalog entities citing decisions.
+        if let Some(c) = catalog {
+            report.findings.extend(adr::check_model_citations(c, &set));
         }
         let (xs, errors) = exceptions::load_exceptions(root, &settings.paths.exceptions);
         report.errors.extend(errors);
@@ -646,18 +697,7 @@ pub fn run_export(a: ExportArgs) -> Result<i32, String> {
             ))
         }
     };
-    let args = crate::cli::CheckArgs {
-        path: a.path.clone(),
-        output: crate::cli::OutputArgs {
-            format: "json".into(),
-            output: None,
-            fail_on: None,
-            soft_fail: true,
-            hide_suppressed: false,
-            no_color: true,
-        },
-        rules: a.rules,
-    };
+    let args = check_args(&a.path, a.rules);
     let (report, _) = crate::commands::check_report(&args)?;
     if !report.errors.is_empty() {
         return Err(format!(
@@ -734,19 +774,8 @@ pub fn run_evidence(a: EvidenceArgs) -> Result<i32, String> {
             mappings.ids().join(", ")
         )
     })?;
-    let args = crate::cli::CheckArgs {
-        path: a.path.clone(),
-        output: crate::cli::OutputArgs {
-            format: "json".into(),
-            output: None,
-            fail_on: None,
-            soft_fail: true,
-            hide_suppressed: false,
-            no_color: true,
-        },
-        // Evidence covers every check: no rule selection.
-        rules: crate::cli::RuleSelection::default(),
-    };
+    // Evidence covers every check: no rule selection.
+    let args = check_args(&a.path, crate::cli::RuleSelection::default());
     let (report, _) = crate::commands::check_report(&args)?;
     if !report.errors.is_empty() {
         return Err(format!(
@@ -798,18 +827,7 @@ pub fn run_scorecard(a: ScorecardArgs) -> Result<i32, String> {
             a.format
         ));
     }
-    let args = crate::cli::CheckArgs {
-        path: root.clone(),
-        output: crate::cli::OutputArgs {
-            format: "json".into(),
-            output: None,
-            fail_on: None,
-            soft_fail: true,
-            hide_suppressed: false,
-            no_color: true,
-        },
-        rules: crate::cli::RuleSelection::default(),
-    };
+    let args = check_args(root, crate::cli::RuleSelection::default());
     let (report, _) = crate::commands::check_report(&args)?;
     if !report.errors.is_empty() {
         return Err(format!(
@@ -818,8 +836,11 @@ pub fn run_scorecard(a: ScorecardArgs) -> Result<i32, String> {
         ));
     }
     let s = settings(root)?;
+    let policy =
+        scorecard::Policy::from_settings(SETTINGS_FILE, &s.scorecard).map_err(|e| e.render())?;
     let loaded = archgate_model::load_catalog(root, &s.paths.catalog);
-    let cards = scorecard::scorecards(&loaded.catalog, &report.findings, only.as_ref());
+    let cards =
+        scorecard::scorecards_with(&loaded.catalog, &report.findings, only.as_ref(), &policy);
     if let (Some(c), true) = (&a.component, cards.is_empty()) {
         return Err(format!("no component `{c}` in the catalog"));
     }
@@ -844,12 +865,20 @@ pub struct KpiArgs {
     /// Override a KPI's target (`--target policy-compliance=0.9`, repeatable).
     #[arg(long = "target", value_name = "ID=VALUE")]
     pub targets: Vec<String>,
+    /// Also show the trend from git history: since a time (`1y`, `90d`), a
+    /// date (`2025-11-25`) or a commit (`a1b2c3d`, `v1.4`).
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
     /// Output format: text, markdown or json.
     #[arg(short = 'o', long = "format", default_value = "text")]
     pub format: String,
 }
 
-/// `archgate kpi`: governance KPIs of the workspace, each with its target.
+/// How far back decision cycle time looks when `--since` is not given.
+const DEFAULT_CYCLE_WINDOW_DAYS: i64 = 365;
+
+/// `archgate kpi`: governance KPIs of the workspace, each with its target,
+/// and with `--since` their trend over git history.
 pub fn run_kpi(a: KpiArgs) -> Result<i32, String> {
     let root = &a.ws.workspace;
     if !matches!(a.format.as_str(), "text" | "markdown" | "md" | "json") {
@@ -858,62 +887,164 @@ pub fn run_kpi(a: KpiArgs) -> Result<i32, String> {
             a.format
         ));
     }
-    let mut targets = Vec::new();
+    let s = settings(root)?;
+    let mut targets = kpi::targets_from_settings(SETTINGS_FILE, &s.kpis).map_err(|e| e.render())?;
     for t in &a.targets {
         let (id, v) = t
             .split_once('=')
             .ok_or_else(|| format!("--target `{t}`: expected ID=VALUE"))?;
         let id = id.trim();
-        if !kpi::DEFAULT_TARGETS.iter().any(|(k, _)| *k == id) {
-            let known: Vec<&str> = kpi::DEFAULT_TARGETS.iter().map(|(k, _)| *k).collect();
+        if !kpi::ids().contains(&id) {
             return Err(format!(
                 "--target: unknown KPI `{id}`; expected one of {}",
-                known.join(", ")
+                kpi::ids().join(", ")
             ));
         }
         let v: f64 = v
             .trim()
             .parse()
-            .map_err(|_| format!("--target `{t}`: `{v}` is not a number"))?;
-        targets.push((id.to_string(), v));
+            .ok()
+            .filter(|v: &f64| v.is_finite())
+            .ok_or_else(|| format!("--target `{t}`: `{v}` is not a number"))?;
+        targets.push(kpi::Target {
+            id: id.to_string(),
+            value: Some(v),
+            direction: None,
+        });
     }
-    let args = crate::cli::CheckArgs {
-        path: root.clone(),
-        output: crate::cli::OutputArgs {
-            format: "json".into(),
-            output: None,
-            fail_on: None,
-            soft_fail: true,
-            hide_suppressed: false,
-            no_color: true,
-        },
-        rules: crate::cli::RuleSelection::default(),
+    let policy =
+        scorecard::Policy::from_settings(SETTINGS_FILE, &s.scorecard).map_err(|e| e.render())?;
+    let today = today()?;
+    let paths = history::Paths {
+        adr: s.paths.adr.clone(),
+        exceptions: s.paths.exceptions.clone(),
+        catalog: s.paths.catalog.clone(),
     };
-    let (report, _) = crate::commands::check_report(&args)?;
+    // History first: a bad `--since` is a usage error before any scan.
+    let trend = match &a.since {
+        Some(w) => Some(
+            history::read(
+                root,
+                &paths,
+                &Since::parse(w, today),
+                today,
+                &targets,
+                Want::Trend,
+            )
+            .map_err(|e| format!("--since: {e}"))?,
+        ),
+        None => None,
+    };
+    let cycle = match &trend {
+        Some(h) => Measured::Yes(h.cycle_times()),
+        None => {
+            let since = Since::Date(today - chrono::Duration::days(DEFAULT_CYCLE_WINDOW_DAYS));
+            match history::read(root, &paths, &since, today, &targets, Want::CycleTimes) {
+                Ok(h) => Measured::Yes(h.cycle_times()),
+                Err(e) => Measured::No(e.to_string()),
+            }
+        }
+    };
+    let args = check_args(root, crate::cli::RuleSelection::default());
+    let checked = crate::commands::check_workspace(&args)?;
+    let report = &checked.report;
     if !report.errors.is_empty() {
         return Err(format!(
             "the workspace has input errors; KPIs of a partial run would be wrong:\n{}",
             render_errors(&report.errors)
         ));
     }
-    let s = settings(root)?;
-    let loaded = archgate_model::load_catalog(root, &s.paths.catalog);
-    let cards = scorecard::scorecards(&loaded.catalog, &report.findings, None);
+    let loaded;
+    let catalog = match &checked.model {
+        Some(m) => &m.catalog,
+        None => {
+            loaded = archgate_model::load_catalog(root, &s.paths.catalog);
+            &loaded.catalog
+        }
+    };
+    let cards = scorecard::scorecards_with(catalog, &report.findings, None, &policy);
     let (xs, _) = exceptions::load_exceptions(root, &s.paths.exceptions);
     let (adrs, _) = adr::load_adrs(root, &s.paths.adr);
+    // Counted by the standards hook in the same pass (a standard that does
+    // not load is an input error, refused above).
+    let tags = Measured::Yes(checked.tags);
+    let (with_pattern, meeting) = archgate_model::patterns::adoption_totals(&checked.adoption);
+    let adoption = if with_pattern == 0 {
+        Measured::No(format!(
+            "no reference-architecture pattern in {} applies to a component",
+            s.paths.patterns
+        ))
+    } else {
+        Measured::Yes(kpi::PatternAdoption {
+            with_pattern,
+            meeting,
+        })
+    };
     let kpis = kpi::compute(&kpi::Inputs {
-        report: &report,
-        catalog: &loaded.catalog,
+        report,
+        catalog,
         scorecards: &cards,
         exceptions: &xs,
         adrs: &adrs,
-        today: today()?,
+        today,
+        tags,
+        adoption,
+        cycle,
         targets: &targets,
     });
-    let text = match a.format.as_str() {
-        "json" => serde_json::to_string_pretty(&kpis).map_err(|e| e.to_string())? + "\n",
-        "markdown" | "md" => kpi::table(&kpis, true),
-        _ => kpi::table(&kpis, false),
+    let markdown = matches!(a.format.as_str(), "markdown" | "md");
+    let text = match (a.format.as_str(), &trend) {
+        ("json", None) => serde_json::to_string_pretty(&kpis).map_err(|e| e.to_string())? + "\n",
+        ("json", Some(h)) => {
+            serde_json::to_string_pretty(&serde_json::json!({ "kpis": kpis, "history": h }))
+                .map_err(|e| e.to_string())?
+                + "\n"
+        }
+        (_, None) => kpi::table(&kpis, markdown),
+        (_, Some(h)) => {
+            let mut t = kpi::table(&kpis, markdown);
+            let from = match &h.since_commit {
+                Some(c) => format!("commit {c} ({})", h.since),
+                None => h.since.to_string(),
+            };
+            t.push_str(&format!(
+                "\n{}Trend since {from}: {} commits read, HEAD {}\n\n",
+                if markdown { "## " } else { "" },
+                h.commits,
+                h.head
+            ));
+            t.push_str(&history::trend_table(h, markdown));
+            if !h.decisions.is_empty() {
+                t.push_str(&format!(
+                    "\n{}Decisions accepted since {from}:\n\n",
+                    if markdown { "## " } else { "" }
+                ));
+                for d in &h.decisions {
+                    t.push_str(&format!(
+                        "{}{:<10} proposed {}  accepted {}  {:>4} days  {}\n",
+                        if markdown { "- " } else { "" },
+                        d.id,
+                        d.proposed,
+                        d.accepted,
+                        d.days,
+                        d.file
+                    ));
+                }
+            }
+            if h.truncated {
+                t.push_str(
+                    "\nThe history ends before the window starts (a shallow clone?): fetch more of it for a full trend.\n",
+                );
+            }
+            if !h.skipped.is_empty() {
+                t.push_str(&format!(
+                    "\n{} file version(s) at past commits did not parse and were skipped (e.g. {})\n",
+                    h.skipped.len(),
+                    h.skipped.first().map_or("", |x| x.as_str())
+                ));
+            }
+            t
+        }
     };
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());

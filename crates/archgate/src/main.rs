@@ -3,8 +3,12 @@
 
 mod cli;
 mod commands;
+mod diagram_cmd;
 mod governance_cmd;
+mod import_cmd;
 mod policy_cmd;
+mod threats_cmd;
+mod workspace;
 
 use clap::Parser;
 

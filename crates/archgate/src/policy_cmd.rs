@@ -27,6 +27,28 @@ pub enum PolicyCommand {
     Test(TestArgs),
     /// Run the policies' unit tests (`test_*` rules), as `conftest verify` / `opa test`.
     Verify(VerifyArgs),
+    /// Apply Kyverno policies to Kubernetes manifests, as `kyverno apply`
+    /// (`--policy-report` prints a wgpolicyk8s.io PolicyReport).
+    Apply(ApplyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// Kyverno ClusterPolicy/Policy files or directories.
+    #[arg(required = true, value_name = "POLICY")]
+    pub policies: Vec<PathBuf>,
+    /// Manifests (files or directories of YAML/JSON) to apply them to (repeatable).
+    #[arg(short = 'r', long = "resource", required = true, value_name = "PATH")]
+    pub resources: Vec<PathBuf>,
+    /// Print the results as Policy Reports (wgpolicyk8s.io/v1alpha2).
+    #[arg(short = 'p', long = "policy-report")]
+    pub policy_report: bool,
+    /// Report failures of Audit rules as warnings (they no longer fail the run).
+    #[arg(long = "audit-warn")]
+    pub audit_warn: bool,
+    /// Policy report encoding: yaml or json.
+    #[arg(long, default_value = "yaml", value_name = "FORMAT")]
+    pub format: String,
 }
 
 /// Options shared by `test` and `verify`.
@@ -52,7 +74,7 @@ pub struct PolicyLoadArgs {
     /// Wall-clock limit per evaluation, in seconds.
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
     pub timeout: f64,
-    /// Output format: stdout, json, tap, table, junit.
+    /// Output format: stdout, json, tap, table, junit, github, azuredevops, sarif.
     #[arg(
         short = 'o',
         long = "output",
@@ -86,7 +108,7 @@ pub struct TestArgs {
     /// Give the policies all files at once, as one list of {path, contents}.
     #[arg(long)]
     pub combine: bool,
-    /// Parse every file with this parser: yaml, json, hcl2, dockerfile, dotenv, ignore.
+    /// Parse every file with this parser: yaml, json, hcl2, dockerfile, dotenv, ignore, toml, ini, xml, properties.
     #[arg(long, value_name = "PARSER")]
     pub parser: Option<String>,
     /// Skip paths matching this regex when walking directories.
@@ -136,7 +158,78 @@ pub fn run(a: PolicyArgs) -> Result<i32, String> {
     match a.command {
         PolicyCommand::Test(t) => test(t),
         PolicyCommand::Verify(v) => verify(v),
+        PolicyCommand::Apply(a) => apply(a),
     }
+}
+
+fn apply(a: ApplyArgs) -> Result<i32, String> {
+    use archgate_policy::policyreport::{self, ReportOptions};
+    let json = match a.format.as_str() {
+        "yaml" => false,
+        "json" => true,
+        other => {
+            return Err(format!(
+                "--format: unknown `{other}`; expected yaml or json"
+            ))
+        }
+    };
+    let (policies, notes, mut errors) = policyreport::load_policies(&a.policies);
+    for n in notes {
+        eprintln!("note: {n}");
+    }
+    let (resources, more) = policyreport::load_resources(&a.resources);
+    errors.extend(more);
+    if !errors.is_empty() {
+        print_errors(&errors);
+        return Ok(exit::INPUT);
+    }
+    if policies.is_empty() {
+        print_errors(&[InputError::whole_file(
+            a.policies
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            "no Kyverno policies found",
+        )
+        .expected("ClusterPolicy or Policy documents (apiVersion kyverno.io/…)")]);
+        return Ok(exit::INPUT);
+    }
+    let opts = ReportOptions {
+        audit_warn: a.audit_warn,
+        timestamp: chrono::Utc::now().timestamp(),
+    };
+    let applied = policyreport::apply_all(&policies, &resources);
+    let reports = policyreport::reports(&applied, &opts);
+    let failed = reports
+        .iter()
+        .filter_map(|r| r["summary"]["fail"].as_u64())
+        .sum::<u64>();
+    if a.policy_report {
+        let text = if json {
+            let v = match reports.as_slice() {
+                [one] => one.clone(),
+                many => serde_json::json!({"apiVersion": "v1", "kind": "List", "items": many}),
+            };
+            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())? + "\n"
+        } else {
+            reports
+                .iter()
+                .map(policyreport::to_yaml)
+                .collect::<Vec<_>>()
+                .join("---\n")
+        };
+        write_stdout(&text);
+    } else {
+        let rules: usize = policies.iter().map(|p| p.rules.len()).sum();
+        write_stdout(&policyreport::text(&applied, rules, resources.len(), &opts));
+    }
+    // As `kyverno apply`: failures fail the run (with --audit-warn, Audit failures are warnings).
+    Ok(if failed > 0 {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    })
 }
 
 fn load_options(a: &PolicyLoadArgs) -> Result<LoadOptions, String> {

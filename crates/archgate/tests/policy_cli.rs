@@ -214,3 +214,312 @@ fn scan_runs_policies_given_with_policy_flag() {
     assert_eq!(code, 2);
     assert!(err.contains("--policy nope"), "{err}");
 }
+
+#[test]
+fn policy_apply_prints_kyverno_results_and_policy_reports() {
+    let (code, out, err) = run(
+        &fixtures(),
+        &[
+            "policy",
+            "apply",
+            "policy/kyverno-pod-security.yaml",
+            "-r",
+            "kyverno/pods.yaml",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.starts_with("Applying 2 policy rule(s) to 2 resource(s)...\n\npolicy disallow-privileged -> resource apps/Pod/debug failed:\n1. privileged-containers: "),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("\npass: 2, fail: 2, warn: 0, error: 0, skip: 0\n"),
+        "{out}"
+    );
+    // As a PolicyReport (YAML, read back with archgate's YAML reader).
+    let (code, out, err) = run(
+        &fixtures(),
+        &[
+            "policy",
+            "apply",
+            "policy",
+            "--resource",
+            "kyverno",
+            "--policy-report",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    let docs =
+        archgate_core::yaml::parse_documents(&out).unwrap_or_else(|e| panic!("{e:?}\n{out}"));
+    assert_eq!(docs.len(), 1, "{out}");
+    let report = archgate_policy::input::to_json(&docs[0]);
+    assert_eq!(report["apiVersion"], "wgpolicyk8s.io/v1alpha2");
+    assert_eq!(report["kind"], "ClusterPolicyReport");
+    assert_eq!(
+        report["summary"],
+        serde_json::json!({"error": 0, "fail": 2, "pass": 2, "skip": 0, "warn": 0})
+    );
+    let fails: Vec<(String, String, String)> = report["results"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|r| r["result"] == "fail")
+                .map(|r| {
+                    (
+                        r["rule"].as_str().unwrap_or_default().to_string(),
+                        r["resources"][0]["name"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                        r["severity"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        fails,
+        vec![
+            (
+                "privileged-containers".into(),
+                "debug".into(),
+                "medium".into()
+            ),
+            (
+                "require-run-as-non-root".into(),
+                "debug".into(),
+                "medium".into()
+            ),
+        ]
+    );
+    // --audit-warn: the Audit rule's failure is a warning; the Enforce rule still fails.
+    let (code, out, _) = run(
+        &fixtures(),
+        &[
+            "policy",
+            "apply",
+            "policy/kyverno-pod-security.yaml",
+            "-r",
+            "kyverno/pods.yaml",
+            "-p",
+            "--audit-warn",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+    assert_eq!(v["summary"]["warn"], 1, "{out}");
+    assert_eq!(v["summary"]["fail"], 1, "{out}");
+    // A missing resource path is an input error.
+    let (code, _, err) = run(
+        &fixtures(),
+        &["policy", "apply", "policy", "-r", "kyverno/none.yaml"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("kyverno/none.yaml"), "{err}");
+}
+
+#[test]
+fn check_and_skip_check_select_policy_findings() {
+    let ids = |args: &[&str]| -> Vec<(String, bool)> {
+        let (_, out, err) = run(&fixtures(), args);
+        let v: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {err}"));
+        let mut got: Vec<(String, bool)> = v["findings"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|f| {
+                        (
+                            f["ruleId"].as_str().unwrap_or_default().to_string(),
+                            f["suppressed"].as_bool().unwrap_or(false),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        got.sort();
+        got
+    };
+    let base = ["scan", "inputs/main.tf", "--policy", "policy", "-o", "json"];
+    // --check by `<package>.<rule>`: only that policy runs (built-in rules are not selected either).
+    let mut args = base.to_vec();
+    args.extend(["--check", "terraform.deny_versioning"]);
+    assert_eq!(
+        ids(&args),
+        vec![("terraform.deny_versioning".into(), false)]
+    );
+    // Wildcards work on policy ids as on built-in ones.
+    let mut args = base.to_vec();
+    args.extend(["--check", "terraform.deny*"]);
+    assert_eq!(
+        ids(&args),
+        vec![
+            ("terraform.deny".into(), false),
+            ("terraform.deny_versioning".into(), false)
+        ]
+    );
+    // --skip-check keeps the finding, suppressed by configuration.
+    let mut args = base.to_vec();
+    args.extend(["--skip-check", "terraform.warn"]);
+    let got = ids(&args);
+    assert!(got.contains(&("terraform.warn".into(), true)), "{got:?}");
+    assert!(got.contains(&("terraform.deny".into(), false)), "{got:?}");
+    // METADATA ids select Trivy-style checks.
+    let got = ids(&[
+        "scan",
+        "trivy/Dockerfile",
+        "--policy",
+        "trivy",
+        "-o",
+        "json",
+        "--check",
+        "ORG-DS-001",
+    ]);
+    assert_eq!(got, vec![("ORG-DS-001".into(), false)]);
+}
+
+#[test]
+fn policy_test_ci_output_formats() {
+    let args = |fmt: &'static str| -> Vec<&'static str> {
+        vec![
+            "policy",
+            "test",
+            "-p",
+            "policy",
+            "-d",
+            "data",
+            "inputs/deployment.yaml",
+            "-o",
+            fmt,
+        ]
+    };
+    let (code, out, err) = run(&fixtures(), &args("github"));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.starts_with("::group::Testing \"inputs/deployment.yaml\" against 3 policies in namespace \"main\"\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "::error file=inputs/deployment.yaml,line=1::web: containers must not run as root\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("::warning file=inputs/deployment.yaml,line=1::Service web has no labels\n"),
+        "{out}"
+    );
+    assert!(out.ends_with("::notice file=inputs/deployment.yaml,line=1::Number of successful checks: 0\n::endgroup::\n3 tests, 0 passed, 1 warning, 2 failures, 0 exceptions\n"), "{out}");
+    let (code, out, _) = run(&fixtures(), &args("azuredevops"));
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("##vso[task.logissue type=error] file=inputs/deployment.yaml --> web: containers must not run as root\n"),
+        "{out}"
+    );
+    let (code, out, _) = run(&fixtures(), &args("sarif"));
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+    let results = v["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(results.len(), 3, "{out}");
+    assert_eq!(results[0]["ruleId"], "main/deny");
+    assert_eq!(results[0]["level"], "error");
+    assert_eq!(v["runs"][0]["invocations"][0]["exitCode"], 1);
+}
+
+#[test]
+fn policy_test_reads_toml_ini_xml_and_properties() {
+    let (code, out, err) = run(
+        &fixtures(),
+        &["policy", "test", "-p", "formats/policy", "formats/inputs"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        out,
+        "WARN - formats/inputs/app.properties - main - all actuator endpoints are exposed\n\
+         FAIL - formats/inputs/app.properties - main - a datasource password is written in the properties file\n\
+         FAIL - formats/inputs/firewall.ini - main - SSH open to 0.0.0.0/0\n\
+         FAIL - formats/inputs/pom.xml - main - log4j-core 2.14.1 is vulnerable (scope compile)\n\
+         FAIL - formats/inputs/service.toml - main - server on port 8080 must use TLS\n\
+         FAIL - formats/inputs/service.toml - main - upstream billing is not HTTPS\n\
+         \n\
+         24 tests, 18 passed, 1 warning, 5 failures, 0 exceptions\n"
+    );
+    // A malformed INI file: file, line and column, exit 2.
+    let (code, _, err) = run(
+        &fixtures(),
+        &[
+            "policy",
+            "test",
+            "-p",
+            "formats/policy",
+            "formats/broken/bad.ini",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("formats/broken/bad.ini:3:1"), "{err}");
+    // --parser names the new formats too.
+    let (code, out, _) = run(
+        &fixtures(),
+        &[
+            "policy",
+            "test",
+            "-p",
+            "formats/policy",
+            "--parser",
+            "ini",
+            "formats/inputs/firewall.ini",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(out.contains("SSH open to 0.0.0.0/0"), "{out}");
+}
+
+#[test]
+fn trivy_dockerfile_checks_get_trivy_input_shape() {
+    // In scan/check: the finding points at the USER line Trivy's StartLine names.
+    let (_, out, err) = run(
+        &fixtures(),
+        &[
+            "scan",
+            "trivy/Dockerfile",
+            "--policy",
+            "trivy",
+            "-o",
+            "json",
+        ],
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {err}"));
+    let f = v["findings"]
+        .as_array()
+        .and_then(|a| a.iter().find(|f| f["ruleId"] == "ORG-DS-001"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(f["location"]["line"], 8, "{out}");
+    assert_eq!(f["message"], "last USER (line 8) is root");
+    assert_eq!(f["severity"], "high");
+    // In policy test: the same shape for namespaces with a dockerfile selector.
+    let (code, out, _) = run(
+        &fixtures(),
+        &[
+            "policy",
+            "test",
+            "-p",
+            "trivy",
+            "--all-namespaces",
+            "trivy/Dockerfile",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(
+            "FAIL - trivy/Dockerfile - user.dockerfile.ORG_DS_001 - last USER (line 8) is root\n"
+        ),
+        "{out}"
+    );
+}

@@ -202,5 +202,17 @@ pub(crate) fn report() -> Report {
             rules: 90,
             duration_ms: 23,
         },
+        components: [(
+            "payments-api".to_string(),
+            crate::report::ComponentInfo {
+                title: Some("Payments API".into()),
+                owner: Some("group:default/team-payments".into()),
+                tier: Some(1),
+                system: Some("system:default/card-acceptance".into()),
+                domain: None,
+            },
+        )]
+        .into_iter()
+        .collect(),
     }
 }

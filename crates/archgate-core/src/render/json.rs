@@ -74,6 +74,9 @@ struct JsonFinding<'a> {
     location: Option<JsonLocation<'a>>,
     resource: Option<&'a str>,
     component: Option<&'a str>,
+    /// The linked component's owner and tier (from the model).
+    owner: Option<&'a str>,
+    tier: Option<u8>,
     message: &'a str,
     remediation: Option<&'a str>,
     controls: &'a [String],
@@ -149,7 +152,8 @@ fn suppression(s: &Suppression) -> JsonSuppression<'_> {
     }
 }
 
-fn finding(f: &Finding, fail_on: Severity) -> JsonFinding<'_> {
+fn finding<'a>(f: &'a Finding, report: &'a Report, fail_on: Severity) -> JsonFinding<'a> {
+    let info = f.component.as_ref().and_then(|c| report.components.get(c));
     JsonFinding {
         rule_id: &f.rule_id,
         title: &f.title,
@@ -159,6 +163,8 @@ fn finding(f: &Finding, fail_on: Severity) -> JsonFinding<'_> {
         location: f.location.as_ref().map(location),
         resource: f.resource.as_deref(),
         component: f.component.as_deref(),
+        owner: info.and_then(|i| i.owner.as_deref()),
+        tier: info.and_then(|i| i.tier),
         message: &f.message,
         remediation: f.remediation.as_deref(),
         controls: &f.controls,
@@ -222,7 +228,7 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
         },
         findings: ordered(&report.findings)
             .into_iter()
-            .map(|f| finding(f, opts.fail_on))
+            .map(|f| finding(f, report, opts.fail_on))
             .collect(),
         errors: ordered_errors(&report.errors)
             .into_iter()

@@ -156,7 +156,7 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
         if sorted.len() > MAX_TABLE_ROWS {
             let _ = writeln!(out, "\n_… and {} more._", sorted.len() - MAX_TABLE_ROWS);
         }
-        write_rule_details(&mut out, &sorted, &metas);
+        write_rule_details(&mut out, &sorted, &metas, &report.components);
     }
 
     if !suppressed.is_empty() {
@@ -229,7 +229,12 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
 }
 
 /// One collapsed section per rule, most severe rule first.
-fn write_rule_details(out: &mut String, findings: &[&Finding], metas: &BTreeMap<&str, &RuleMeta>) {
+fn write_rule_details(
+    out: &mut String,
+    findings: &[&Finding],
+    metas: &BTreeMap<&str, &RuleMeta>,
+    components: &BTreeMap<String, crate::report::ComponentInfo>,
+) {
     let mut rules: Vec<(&str, Severity, Vec<&Finding>)> = Vec::new();
     for f in findings {
         match rules.iter_mut().find(|(id, _, _)| *id == f.rule_id) {
@@ -298,7 +303,16 @@ fn write_rule_details(out: &mut String, findings: &[&Finding], metas: &BTreeMap<
                 line.push_str(&code(r));
             }
             if let Some(c) = &f.component {
-                line.push_str(&format!(" (component {})", code(c)));
+                let mut about = format!("component {}", code(c));
+                if let Some(info) = components.get(c) {
+                    if let Some(t) = info.tier {
+                        about.push_str(&format!(", tier {t}"));
+                    }
+                    if let Some(o) = &info.owner {
+                        about.push_str(&format!(", owner {}", code(o)));
+                    }
+                }
+                line.push_str(&format!(" ({about})"));
             }
             line.push_str(" — ");
             line.push_str(&inline(&f.message));
@@ -352,7 +366,7 @@ mod tests {
              Checks that S3 bucket is publicly readable.\n\n\
              **How to fix:** Set `acl = \"private\"` and block public access.\n\n\
              Aliases: `CKV_AWS_20`, `AWS-0092` · Controls: `pci-dss-4.0:1.3.1`\n\n\
-             - `main.tf:12:1` `module.store.aws_s3_bucket.data` (component `payments-api`) — Bucket `data` grants public-read to everyone.\n\n\
+             - `main.tf:12:1` `module.store.aws_s3_bucket.data` (component `payments-api`, tier 1, owner `group:default/team-payments`) — Bucket `data` grants public-read to everyone.\n\n\
              </details>\n"
         ), "got:\n{out}");
         assert!(out.contains(

@@ -143,6 +143,10 @@ struct ResultProperties<'a> {
     resource: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     component: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tier: Option<u8>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     controls: &'a [String],
 }
@@ -439,7 +443,8 @@ fn descriptor<'a>(f: &'a Finding, meta: Option<&'a RuleMeta>) -> Descriptor<'a> 
     }
 }
 
-fn result<'a>(f: &'a Finding, rule_index: usize) -> SarifResult<'a> {
+fn result<'a>(f: &'a Finding, report: &'a Report, rule_index: usize) -> SarifResult<'a> {
+    let info = f.component.as_ref().and_then(|c| report.components.get(c));
     let mut locations = Vec::new();
     let physical_location = f
         .location
@@ -506,6 +511,8 @@ fn result<'a>(f: &'a Finding, rule_index: usize) -> SarifResult<'a> {
             kind: f.kind,
             resource: f.resource.as_deref(),
             component: f.component.as_deref(),
+            owner: info.and_then(|i| i.owner.as_deref()),
+            tier: info.and_then(|i| i.tier),
             controls: &f.controls,
         },
     }
@@ -532,7 +539,13 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
         .collect();
     let results = findings
         .iter()
-        .map(|f| result(f, index.get(f.rule_id.as_str()).copied().unwrap_or(0)))
+        .map(|f| {
+            result(
+                f,
+                report,
+                index.get(f.rule_id.as_str()).copied().unwrap_or(0),
+            )
+        })
         .collect();
 
     let mut notifications: Vec<Notification> = ordered_errors(&report.errors)

@@ -74,7 +74,7 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
             let _ = writeln!(out, "{}", p.paint(&[BOLD, "4"], &header));
             current = Some(file);
         }
-        write_finding(&mut out, &p, f, remediation(f, &rules));
+        write_finding(&mut out, &p, report, f, remediation(f, &rules));
     }
 
     let suppressed: Vec<&&Finding> = findings.iter().filter(|f| f.is_suppressed()).collect();
@@ -140,7 +140,7 @@ fn section(out: &mut String, p: &Painter, title: &str) {
     let _ = writeln!(out, "{}", p.paint(&[BOLD], title));
 }
 
-fn write_finding(out: &mut String, p: &Painter, f: &Finding, fix: Option<&str>) {
+fn write_finding(out: &mut String, p: &Painter, report: &Report, f: &Finding, fix: Option<&str>) {
     let _ = writeln!(
         out,
         "  {} {}: {}",
@@ -156,20 +156,29 @@ fn write_finding(out: &mut String, p: &Painter, f: &Finding, fix: Option<&str>) 
             printable(&position(loc))
         );
     }
-    match (&f.resource, &f.component) {
+    let component = f.component.as_ref().map(|c| {
+        // `component:default/x` reads as `x`; other kinds and namespaces stay explicit.
+        let short = c.strip_prefix("component:default/").unwrap_or(c);
+        let mut s = format!("component {}", printable(short));
+        if let Some(info) = report.components.get(c) {
+            if let Some(t) = info.tier {
+                s.push_str(&format!(", tier {t}"));
+            }
+            if let Some(o) = &info.owner {
+                s.push_str(&format!(", owner {}", printable(o)));
+            }
+        }
+        s
+    });
+    match (&f.resource, component) {
         (Some(r), Some(c)) => {
-            let _ = writeln!(
-                out,
-                "    resource {} (component {})",
-                printable(r),
-                printable(c)
-            );
+            let _ = writeln!(out, "    resource {} ({c})", printable(r));
         }
         (Some(r), None) => {
             let _ = writeln!(out, "    resource {}", printable(r));
         }
         (None, Some(c)) => {
-            let _ = writeln!(out, "    component {}", printable(c));
+            let _ = writeln!(out, "    {c}");
         }
         (None, None) => {}
     }
@@ -353,7 +362,7 @@ k8s/deploy.yaml
 main.tf
   critical AG-AWS-S3-002: S3 bucket is publicly readable
     --> main.tf:12:1
-    resource module.store.aws_s3_bucket.data (component payments-api)
+    resource module.store.aws_s3_bucket.data (component payments-api, tier 1, owner group:default/team-payments)
     Bucket `data` grants public-read to everyone.
        |
     12 | resource \"aws_s3_bucket\" \"data\" {

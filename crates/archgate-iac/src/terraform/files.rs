@@ -1,15 +1,21 @@
 //! Reading and parsing the files of one Terraform module directory, once,
-//! plus a small process-wide cache of parsed directories used as local
-//! modules.
+//! plus a small process-wide cache of parsed directories.
 //!
 //! Why the cache: every directory is loaded as its own unit, and a module
 //! such as terraform-aws-vpc's root is also called by each of its
-//! examples; without sharing, its files would be parsed once per caller
-//! (3.5× the parsing on the terraform-aws-* corpora). Entries are checked
+//! examples (terraform-aws-eks's `_user_data` module by 31 callers);
+//! without sharing, its files would be read and parsed once per caller
+//! (3.5× the parsing on the terraform-aws-* corpora). Every directory
+//! loaded goes into the cache, so a root module parsed as its own unit is
+//! not parsed again when its examples call it. Entries are checked
 //! against each file's size and modification time before reuse, so an
-//! edited file is parsed again, and the cache holds at most
-//! [`SHARED_CACHE_BYTES`] of source text (it is emptied when full). Only
-//! directories loaded as called modules are stored.
+//! edited file is parsed again. The cache holds at most
+//! [`SHARED_CACHE_BYTES`] of source text; when full, the least recently
+//! used directories leave first. Units are scanned in path order, so the
+//! modules a unit calls (usually beside or above it) are still there when
+//! the next unit of the same repository calls them, and each file is read
+//! and parsed once per scan unless the tree's working set is larger than
+//! the cache.
 
 use crate::SourceFile;
 use archgate_core::{InputError, LineIndex, Node, Value};
@@ -155,10 +161,63 @@ type CacheKey = (PathBuf, String);
 /// Name, size and modification time of each file of a directory.
 type Stamp = Vec<(String, u64, Option<SystemTime>)>;
 
+struct Entry {
+    stamp: Stamp,
+    md: Arc<ModuleDir>,
+    /// [`SharedCache::clock`] at the last use, for least-recently-used eviction.
+    used: u64,
+}
+
 #[derive(Default)]
 struct SharedCache {
-    dirs: HashMap<CacheKey, (Stamp, Arc<ModuleDir>)>,
+    dirs: HashMap<CacheKey, Entry>,
     bytes: usize,
+    clock: u64,
+}
+
+impl SharedCache {
+    fn get(&mut self, key: &CacheKey, stamp: &Stamp) -> Option<Arc<ModuleDir>> {
+        self.clock += 1;
+        let clock = self.clock;
+        let e = self.dirs.get_mut(key)?;
+        if e.stamp != *stamp {
+            return None;
+        }
+        e.used = clock;
+        Some(e.md.clone())
+    }
+
+    fn insert(&mut self, key: CacheKey, stamp: Stamp, md: Arc<ModuleDir>) {
+        if let Some(old) = self.dirs.remove(&key) {
+            self.bytes = self.bytes.saturating_sub(old.md.bytes);
+        }
+        // Evict least recently used directories until the new one fits.
+        // The cache holds a few hundred directories at most, so a linear
+        // search for the oldest is cheaper than keeping an ordered index.
+        while self.bytes + md.bytes > SHARED_CACHE_BYTES {
+            let Some(oldest) = self
+                .dirs
+                .iter()
+                .min_by_key(|(_, e)| e.used)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            if let Some(e) = self.dirs.remove(&oldest) {
+                self.bytes = self.bytes.saturating_sub(e.md.bytes);
+            }
+        }
+        self.clock += 1;
+        self.bytes += md.bytes;
+        self.dirs.insert(
+            key,
+            Entry {
+                stamp,
+                md,
+                used: self.clock,
+            },
+        );
+    }
 }
 
 fn shared() -> &'static Mutex<SharedCache> {
@@ -166,9 +225,9 @@ fn shared() -> &'static Mutex<SharedCache> {
     CACHE.get_or_init(|| Mutex::new(SharedCache::default()))
 }
 
-/// Reads and parses `dir` under `root`; `share` stores the result in the
-/// process-wide cache (for directories called as modules).
-pub(crate) fn load_dir(root: &Path, dir: &str, share: bool) -> Arc<ModuleDir> {
+/// Reads and parses `dir` under `root`, or takes it from the process-wide
+/// cache when no file of it changed since.
+pub(crate) fn load_dir(root: &Path, dir: &str) -> Arc<ModuleDir> {
     let listing = list(root, dir);
     let stamp: Stamp = listing
         .names
@@ -179,25 +238,16 @@ pub(crate) fn load_dir(root: &Path, dir: &str, share: bool) -> Arc<ModuleDir> {
     let cacheable = listing.error.is_none() && stamp.iter().all(|(_, _, t)| t.is_some());
     let key = (root.to_path_buf(), dir.to_string());
     if cacheable {
-        if let Ok(cache) = shared().lock() {
-            if let Some((s, md)) = cache.dirs.get(&key) {
-                if *s == stamp {
-                    return md.clone();
-                }
+        if let Ok(mut cache) = shared().lock() {
+            if let Some(md) = cache.get(&key, &stamp) {
+                return md;
             }
         }
     }
     let md = Arc::new(read_dir(root, dir, listing));
-    if share && cacheable && md.bytes <= SHARED_CACHE_BYTES {
+    if cacheable && md.bytes <= SHARED_CACHE_BYTES {
         if let Ok(mut cache) = shared().lock() {
-            if cache.bytes + md.bytes > SHARED_CACHE_BYTES {
-                cache.dirs.clear();
-                cache.bytes = 0;
-            }
-            cache.bytes += md.bytes;
-            if let Some((_, old)) = cache.dirs.insert(key, (stamp, md.clone())) {
-                cache.bytes = cache.bytes.saturating_sub(old.bytes);
-            }
+            cache.insert(key, stamp, md.clone());
         }
     }
     md
@@ -361,12 +411,43 @@ mod tests {
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(root.join("m")).unwrap();
         std::fs::write(root.join("m/a.tf"), "locals {}\n").unwrap();
-        let first = load_dir(&root, "m", true);
-        let again = load_dir(&root, "m", true);
+        let first = load_dir(&root, "m");
+        let again = load_dir(&root, "m");
         assert!(Arc::ptr_eq(&first, &again), "unchanged directory is shared");
         std::fs::write(root.join("m/a.tf"), "locals { a = 1 }\n").unwrap();
-        let edited = load_dir(&root, "m", true);
+        let edited = load_dir(&root, "m");
         assert_eq!(&*edited.sources[0].text, "locals { a = 1 }\n");
         let _ = std::fs::remove_dir_all(&root);
+    }
+
+    fn dir_of(bytes: usize) -> Arc<ModuleDir> {
+        Arc::new(ModuleDir {
+            files: Vec::new(),
+            tfvars: Vec::new(),
+            sources: Vec::new(),
+            errors: Vec::new(),
+            bytes,
+        })
+    }
+
+    #[test]
+    fn least_recently_used_directories_leave_first() {
+        let mut cache = SharedCache::default();
+        let key = |d: &str| (PathBuf::from("/r"), d.to_string());
+        let third = SHARED_CACHE_BYTES / 3;
+        cache.insert(key("a"), Vec::new(), dir_of(third));
+        cache.insert(key("b"), Vec::new(), dir_of(third));
+        cache.insert(key("c"), Vec::new(), dir_of(third));
+        // `a` is used again, so `b` is the oldest when `d` needs room.
+        assert!(cache.get(&key("a"), &Vec::new()).is_some());
+        cache.insert(key("d"), Vec::new(), dir_of(third));
+        assert!(cache.get(&key("b"), &Vec::new()).is_none());
+        for kept in ["a", "c", "d"] {
+            assert!(cache.get(&key(kept), &Vec::new()).is_some(), "{kept}");
+        }
+        assert!(cache.bytes <= SHARED_CACHE_BYTES);
+        // A changed stamp is a miss.
+        let stamp = vec![("x.tf".to_string(), 1, None)];
+        assert!(cache.get(&key("a"), &stamp).is_none());
     }
 }

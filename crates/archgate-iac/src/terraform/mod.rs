@@ -29,12 +29,18 @@
 //!   directory is loaded on its own.
 //! - `count`/`for_each` set [`Resource::multiple`]; the address stays the
 //!   plain one (no `[0]` or `["key"]`), and the block is kept even when
-//!   `count` is known to be 0. Everything inside a module called with
-//!   `count`/`for_each` is `multiple` too.
+//!   `count` is known to be 0 or `for_each` is known to be empty: Checkov
+//!   scans such blocks and reports on them (terraform-aws-rds's
+//!   `module.db_disabled`, called with `create_db_instance = false`, has
+//!   failed checks on `aws_db_instance.this[0]` in its recorded results),
+//!   and dropping them cost recall against that reference. Everything
+//!   inside a module called with `count`/`for_each` is `multiple` too.
 //! - `body` is a map of the block's attributes. Nested blocks are a
 //!   sequence of maps under the block type, even for one block
-//!   (`versioning: [{enabled: true}]`). A `dynamic "x"` block adds its
-//!   `content` body as one element of `x`; values using the iterator stay
+//!   (`versioning: [{enabled: true}]`). A `dynamic "x"` block whose
+//!   `for_each` is a known list or map adds one element of `x` per item,
+//!   with `x.key`/`x.value` (or the `iterator` name) resolved; any other
+//!   `for_each` adds its `content` once, with the iterator's values
 //!   unknown. A labelled nested block (`provisioner "local-exec"`) gets its
 //!   labels as a sequence of strings under the key `__labels__`.
 //! - In `.tf.json` files nested blocks cannot be told from map attributes
@@ -49,6 +55,13 @@
 //!   the resource addresses out of such a text. (Caveat: a text that came
 //!   in through a module input names an address of the *caller's* scope.)
 //! - `attr = null` stays [`Value::Null`] (Terraform treats it as unset).
+//!   A variable whose default is `null` and that gets no value (no tfvars,
+//!   no module argument) is an optional input the caller decides: written
+//!   as an argument's whole value (`kms_key_id = var.kms_key_id`) it is
+//!   [`Value::Unknown`] (`"var.kms_key_id"`), not null, so rules neither
+//!   fail nor pass on it; inside a larger expression (`var.x != null ? …`)
+//!   its default `null` is used, as Checkov does. A `null` passed
+//!   explicitly stays null.
 //! - Values coming from variables and locals take the span of the place
 //!   they are used, so findings point at the resource.
 //! - Known `tags` or `labels` maps become [`Resource::labels`] (unknown
@@ -73,8 +86,9 @@ pub use refs::referenced_addresses;
 use crate::SourceFile;
 use crate::{ModuleCall, ParsedUnit, Resource, SourceKind};
 use archgate_core::{InputError, Key, Node, Note, Span, Value};
-use eval::{Def, LocalDef, Scope, Src};
+use eval::{Def, LocalDef, NameMap, Scope, Src};
 use files::{Content, ModuleDir, ParsedFile};
+use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Body, Structure};
 use hcl_edit::Span as _;
 use std::collections::{HashMap, HashSet};
@@ -177,6 +191,8 @@ enum Instance {
     /// Called from a `module` block: its inputs are the variable values.
     Called {
         inputs: Vec<(String, Node)>,
+        /// Inputs that are the caller's unset optional variables.
+        optional: Vec<String>,
         prefix: String,
         call: ModuleCall,
         /// The call (or one above it) has `count`/`for_each`.
@@ -222,6 +238,10 @@ struct Loader<'r> {
 struct PendingCall {
     dir: String,
     inputs: Vec<(String, Node)>,
+    /// Inputs passed on from the caller's own unset optional variables
+    /// (`x = var.x` where the caller's `x` defaults to null): null, but
+    /// still the outer caller's decision (see `Scope::eval_attr`).
+    optional: Vec<String>,
     prefix: String,
     call: ModuleCall,
     multiple: bool,
@@ -235,13 +255,14 @@ impl Loader<'_> {
         }
     }
 
-    /// The parsed directory, read once per unit; its files and errors join
-    /// the unit the first time it is used.
-    fn module_dir(&mut self, dir: &str, share: bool) -> Arc<ModuleDir> {
+    /// The parsed directory, read once per unit (and, through the
+    /// process-wide cache, usually once per scan); its files and errors
+    /// join the unit the first time it is used.
+    fn module_dir(&mut self, dir: &str) -> Arc<ModuleDir> {
         if let Some(md) = self.cache.get(dir) {
             return md.clone();
         }
-        let md = files::load_dir(self.root, dir, share);
+        let md = files::load_dir(self.root, dir);
         self.adopt(dir, &md);
         md
     }
@@ -260,7 +281,7 @@ impl Loader<'_> {
 
     fn instantiate(&mut self, dir: &str, instance: Instance, stack: &mut Vec<String>) {
         self.instances += 1;
-        let md = self.module_dir(dir, matches!(instance, Instance::Called { .. }));
+        let md = self.module_dir(dir);
         let mut blocks = Vec::new();
         for (i, f) in md.files.iter().enumerate() {
             match &f.content {
@@ -283,7 +304,7 @@ impl Loader<'_> {
             };
             if let Some(def) = def {
                 scope.var_defaults.insert(
-                    name.to_string(),
+                    name,
                     LocalDef {
                         src: file.src(),
                         def,
@@ -314,11 +335,13 @@ impl Loader<'_> {
             }
             Instance::Called {
                 inputs,
+                optional,
                 prefix,
                 call,
                 multiple,
             } => {
                 scope.vars.extend(inputs);
+                scope.optional_inputs = optional;
                 (prefix, Some(call), multiple)
             }
         };
@@ -331,7 +354,7 @@ impl Loader<'_> {
                     for s in body.iter() {
                         if let Structure::Attribute(a) = s {
                             scope.locals.insert(
-                                a.key.as_str().to_string(),
+                                a.key.as_str(),
                                 LocalDef {
                                     src: file.src(),
                                     def: Def::Hcl(&a.value),
@@ -343,7 +366,7 @@ impl Loader<'_> {
                 BodyRef::Json(j) => {
                     for (k, v) in j.as_map().unwrap_or_default() {
                         scope.locals.insert(
-                            k.name.clone(),
+                            k.name.as_str(),
                             LocalDef {
                                 src: file.src(),
                                 def: Def::Json(v),
@@ -422,6 +445,7 @@ impl Loader<'_> {
                 &p.dir,
                 Instance::Called {
                     inputs: p.inputs,
+                    optional: p.optional,
                     prefix: p.prefix,
                     call: p.call,
                     multiple: p.multiple,
@@ -516,16 +540,29 @@ impl Loader<'_> {
                 let module_address = format!("{prefix}module.{name}");
                 match join_dir(ctx.dir, source) {
                     Some(child) if self.root.join(&child).is_dir() => {
+                        let mut optional = Vec::new();
                         let inputs = body
                             .as_map()
                             .unwrap_or_default()
                             .iter()
                             .filter(|(k, _)| !MODULE_META.contains(&k.name.as_str()))
-                            .map(|(k, v)| (k.name.clone(), v.clone()))
+                            .map(|(k, v)| {
+                                // The caller's unset optional variable passed on:
+                                // null for the module's expressions, unknown as a
+                                // whole argument value, like its own defaults.
+                                if let Value::Unknown(t) = &v.value {
+                                    if t.strip_prefix("var.").is_some_and(|n| scope.unset_optional(n)) {
+                                        optional.push(k.name.clone());
+                                        return (k.name.clone(), Node::new(Value::Null, v.span));
+                                    }
+                                }
+                                (k.name.clone(), v.clone())
+                            })
                             .collect();
                         pending.push(PendingCall {
                             dir: child,
                             inputs,
+                            optional,
                             prefix: format!("{module_address}."),
                             multiple: ctx.multiple
                                 || body.get("count").is_some()
@@ -644,12 +681,56 @@ fn json_descend<'a>(
     }
 }
 
+/// Runs `each` once per element of a `dynamic` block's `for_each` with the
+/// iterator bound (`key` is the list index or the map key, `value` the
+/// element), so the content is expanded into one nested block per element.
+/// A `for_each` that is not a known list or map (unknown, absent, a scalar)
+/// gives one block whose iterator-dependent values stay unknown: it stands
+/// for however many blocks the real value will produce.
+/// Past [`eval::MAX_DYNAMIC_BLOCKS`] expanded blocks per module instance
+/// (nested `dynamic` blocks multiply), the rest stay one unknown block each.
+fn for_each_instance(
+    scope: &Scope,
+    iterator: &str,
+    for_each: Option<&Node>,
+    mut each: impl FnMut(),
+) {
+    let known = match for_each.map(|n| &n.value) {
+        Some(Value::Seq(items)) => Some(items.len()),
+        Some(Value::Map(entries)) => Some(entries.len()),
+        _ => None,
+    };
+    if known.is_some_and(|n| !scope.expand(n)) {
+        each();
+        return;
+    }
+    match for_each.map(|n| &n.value) {
+        Some(Value::Seq(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                let key = Node::new(Value::Int(i as i64), item.span);
+                scope.push_iterator(iterator, key, item.clone());
+                each();
+                scope.pop_iterator();
+            }
+        }
+        Some(Value::Map(entries)) => {
+            for (k, v) in entries {
+                let key = Node::new(Value::Str(k.name.clone()), k.span);
+                scope.push_iterator(iterator, key, v.clone());
+                each();
+                scope.pop_iterator();
+            }
+        }
+        _ => each(),
+    }
+}
+
 /// The attributes and nested blocks of a block body as a map.
-fn body_node(scope: &Scope, src: &Src, body: BodyRef, span: Span) -> Node {
+fn body_node<'b>(scope: &Scope, src: &Src, body: BodyRef<'b>, span: Span) -> Node {
     let mut entries: Vec<(Key, Node)> = Vec::new();
     // Position of each nested block type's sequence in `entries`.
-    let mut block_slots: HashMap<String, usize> = HashMap::new();
-    let mut push_block = |entries: &mut Vec<(Key, Node)>, name: &str, key: Key, item: Node| {
+    let mut block_slots: NameMap<&'b str, usize> = NameMap::default();
+    let mut push_block = |entries: &mut Vec<(Key, Node)>, name: &'b str, key: Key, item: Node| {
         if let Some(&i) = block_slots.get(name) {
             if let Some((
                 _,
@@ -664,7 +745,7 @@ fn body_node(scope: &Scope, src: &Src, body: BodyRef, span: Span) -> Node {
                 return;
             }
         }
-        block_slots.insert(name.to_string(), entries.len());
+        block_slots.insert(name, entries.len());
         let seq_span = item.span;
         entries.push((key, Node::new(Value::Seq(vec![item]), seq_span)));
     };
@@ -677,7 +758,7 @@ fn body_node(scope: &Scope, src: &Src, body: BodyRef, span: Span) -> Node {
                             name: a.key.as_str().to_string(),
                             span: src.span(a.key.span()),
                         };
-                        entries.push((key, scope.eval(src, &a.value)));
+                        entries.push((key, scope.eval_attr(src, &a.value)));
                     }
                     Structure::Block(b) => {
                         let bspan = src.span(b.span());
@@ -689,11 +770,22 @@ fn body_node(scope: &Scope, src: &Src, body: BodyRef, span: Span) -> Node {
                                 name: name.to_string(),
                                 span: src.span(b.span()),
                             };
+                            let for_each = b
+                                .body
+                                .get_attribute("for_each")
+                                .map(|a| scope.eval(src, &a.value));
+                            let iterator = match b.body.get_attribute("iterator").map(|a| &a.value)
+                            {
+                                Some(Expression::Variable(v)) => v.as_str(),
+                                _ => name,
+                            };
                             for content in b.body.get_blocks("content") {
                                 let cspan = src.span(content.span());
-                                let item =
-                                    body_node(scope, src, BodyRef::Hcl(&content.body), cspan);
-                                push_block(&mut entries, name, key.clone(), item);
+                                for_each_instance(scope, iterator, for_each.as_ref(), || {
+                                    let item =
+                                        body_node(scope, src, BodyRef::Hcl(&content.body), cspan);
+                                    push_block(&mut entries, name, key.clone(), item);
+                                });
                             }
                             continue;
                         }
@@ -744,16 +836,24 @@ fn body_node(scope: &Scope, src: &Src, body: BodyRef, span: Span) -> Node {
                             _ => vec![d],
                         };
                         for d in dyns {
-                            if let Some(content) = d.get("content") {
+                            let Some(content) = d.get("content") else {
+                                continue;
+                            };
+                            let for_each = d.get("for_each").map(|f| scope.eval_json(src, f));
+                            let iterator = d
+                                .get("iterator")
+                                .and_then(Node::as_str)
+                                .unwrap_or(&name.name);
+                            for_each_instance(scope, iterator, for_each.as_ref(), || {
                                 let item =
                                     body_node(scope, src, BodyRef::Json(content), content.span);
                                 push_block(&mut entries, &name.name, name.clone(), item);
-                            }
+                            });
                         }
                     }
                     continue;
                 }
-                entries.push((key.clone(), scope.eval_json(src, v)));
+                entries.push((key.clone(), scope.eval_json_attr(src, v)));
             }
         }
     }

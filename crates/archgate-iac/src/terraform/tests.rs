@@ -410,7 +410,8 @@ fn tf_json_files() {
     assert!(b.body.get("//").is_none());
     assert!(b.multiple);
     assert_eq!(b.labels, [("Owner".to_string(), "me".to_string())]);
-    assert!(b.body.path("rule.0.x").unwrap().is_unknown());
+    // `for_each` over a known list: the iterator is resolved.
+    assert_eq!(b.body.path("rule.0.x").and_then(Node::as_i64), Some(1));
     assert!(unit.resources.iter().any(|r| r.address == "aws.default"));
     assert!(unit.resources.iter().any(|r| r.address == "aws.b"));
 
@@ -543,4 +544,305 @@ fn runaway_modules_and_locals_are_cut_off_with_a_note() {
         .notes
         .iter()
         .any(|n| n.message.contains("left unknown")));
+}
+
+#[test]
+fn null_default_variables_are_unknown_not_unset() {
+    let text = r#"
+variable "kms_key_id" {
+  type    = string
+  default = null
+}
+variable "retention" {
+  default = 7
+}
+resource "aws_cloudwatch_log_group" "this" {
+  kms_key_id        = var.kms_key_id
+  retention_in_days = var.retention
+  skip_destroy      = null
+  name              = var.kms_key_id == null ? "plain" : "encrypted"
+  quoted            = "${var.kms_key_id}"
+}
+"#;
+    let unit = load_text("lg.tf", text);
+    assert!(unit.errors.is_empty(), "{:?}", unit.errors);
+    let lg = res(&unit, "aws_cloudwatch_log_group.this");
+    // The caller decides an optional input: unknown, with the use site's text.
+    assert_eq!(
+        lg.body.get("kms_key_id").map(|n| n.value.clone()),
+        Some(Value::Unknown("var.kms_key_id".into()))
+    );
+    // Inside an expression the default `null` is used (the module's own
+    // "no input" branch), as Checkov does.
+    assert_eq!(lg.body.get("name").and_then(Node::as_str), Some("plain"));
+    assert_eq!(
+        lg.body.get("quoted").map(|n| n.value.clone()),
+        Some(Value::Unknown("var.kms_key_id".into()))
+    );
+    assert_eq!(
+        lg.body.get("retention_in_days").and_then(Node::as_i64),
+        Some(7)
+    );
+    // A literal `null` is still "not set".
+    assert!(lg.body.get("skip_destroy").unwrap().is_null());
+    // The variable block itself keeps its written default.
+    assert!(res(&unit, "var.kms_key_id")
+        .body
+        .get("default")
+        .unwrap()
+        .is_null());
+}
+
+#[test]
+fn null_given_by_the_caller_stays_null() {
+    let module = "variable \"kms\" {\n  default = null\n}\nresource \"aws_cloudwatch_log_group\" \"g\" {\n  kms_key_id = var.kms\n}\n";
+    let tree = Tree::new(
+        "nullinputs",
+        &[
+            ("mod/main.tf", module),
+            (
+                "root/main.tf",
+                "module \"given\" {\n  source = \"../mod\"\n  kms    = null\n}\nmodule \"omitted\" {\n  source = \"../mod\"\n}\n",
+            ),
+            ("tfvars/main.tf", module),
+            ("tfvars/terraform.tfvars", "kms = null\n"),
+        ],
+    );
+    let unit = load_module(&tree.0, "root");
+    assert!(unit.errors.is_empty(), "{:?}", unit.errors);
+    let given = res(&unit, "module.given.aws_cloudwatch_log_group.g");
+    assert!(given.body.get("kms_key_id").unwrap().is_null());
+    let omitted = res(&unit, "module.omitted.aws_cloudwatch_log_group.g");
+    assert!(omitted.body.get("kms_key_id").unwrap().is_unknown());
+    let unit = load_module(&tree.0, "tfvars");
+    let g = res(&unit, "aws_cloudwatch_log_group.g");
+    assert!(g.body.get("kms_key_id").unwrap().is_null());
+}
+
+#[test]
+fn count_zero_blocks_are_still_scanned() {
+    // Checkov reports on blocks whose `count` is 0 (terraform-aws-rds's
+    // `module.db_disabled` fails checks on `aws_db_instance.this[0]`), so
+    // they stay, marked `multiple`, and a module called that way is loaded.
+    let tree = Tree::new(
+        "countzero",
+        &[
+            (
+                "root/main.tf",
+                "variable \"create\" {\n  default = false\n}\nresource \"aws_s3_bucket\" \"off\" {\n  count = var.create ? 1 : 0\n}\nresource \"aws_s3_bucket\" \"none\" {\n  for_each = {}\n}\nmodule \"skipped\" {\n  source = \"../mod\"\n  count  = 0\n}\n",
+            ),
+            ("mod/main.tf", "resource \"aws_sqs_queue\" \"q\" {}\n"),
+        ],
+    );
+    let unit = load_module(&tree.0, "root");
+    assert!(unit.errors.is_empty(), "{:?}", unit.errors);
+    let off = res(&unit, "aws_s3_bucket.off");
+    assert!(off.multiple);
+    assert_eq!(off.body.get("count").and_then(Node::as_i64), Some(0));
+    assert!(res(&unit, "aws_s3_bucket.none").multiple);
+    assert!(res(&unit, "module.skipped.aws_sqs_queue.q").multiple);
+}
+
+#[test]
+fn dynamic_blocks_expand_over_known_collections() {
+    let text = r#"
+variable "rules" {
+  default = [
+    { port = 22, cidr = "10.0.0.0/8" },
+    { port = 443, cidr = "0.0.0.0/0" },
+  ]
+}
+variable "tags" {
+  default = { a = "x", b = "y" }
+}
+resource "aws_security_group" "sg" {
+  dynamic "ingress" {
+    for_each = var.rules
+    content {
+      from_port   = ingress.value.port
+      cidr_blocks = [ingress.value.cidr]
+      description = "rule ${ingress.key}"
+    }
+  }
+  dynamic "egress" {
+    for_each = var.rules
+    iterator = rule
+    content {
+      to_port = rule.value["port"]
+      dynamic "nested" {
+        for_each = var.tags
+        content {
+          name  = nested.key
+          outer = rule.value.port
+        }
+      }
+    }
+  }
+  dynamic "none" {
+    for_each = []
+    content {
+      x = 1
+    }
+  }
+  dynamic "later" {
+    for_each = aws_subnet.s[*].id
+    content {
+      subnet = later.value
+      fixed  = true
+    }
+  }
+}
+"#;
+    let unit = load_text("sg.tf", text);
+    assert!(unit.errors.is_empty(), "{:?}", unit.errors);
+    let sg = res(&unit, "aws_security_group.sg");
+    let ingress = sg.body.get("ingress").and_then(Node::as_seq).unwrap();
+    assert_eq!(ingress.len(), 2);
+    assert_eq!(ingress[0].get("from_port").and_then(Node::as_i64), Some(22));
+    assert_eq!(
+        ingress[1].path("cidr_blocks.0").and_then(Node::as_str),
+        Some("0.0.0.0/0")
+    );
+    assert_eq!(
+        ingress[1].get("description").and_then(Node::as_str),
+        Some("rule 1")
+    );
+    // Values from the iterator point at the content block that uses them.
+    assert_eq!(ingress[1].get("from_port").unwrap().span.line, 15);
+    let egress = sg.body.get("egress").and_then(Node::as_seq).unwrap();
+    assert_eq!(egress.len(), 2);
+    assert_eq!(egress[1].get("to_port").and_then(Node::as_i64), Some(443));
+    let nested = egress[1].get("nested").and_then(Node::as_seq).unwrap();
+    assert_eq!(nested.len(), 2);
+    assert_eq!(nested[1].get("name").and_then(Node::as_str), Some("b"));
+    assert_eq!(nested[1].get("outer").and_then(Node::as_i64), Some(443));
+    // An empty collection adds no block; an unknown one adds one block
+    // whose iterator values stay unknown.
+    assert!(sg.body.get("none").is_none());
+    let later = sg.body.get("later").and_then(Node::as_seq).unwrap();
+    assert_eq!(later.len(), 1);
+    assert_eq!(
+        later[0].get("subnet").map(|n| n.value.clone()),
+        Some(Value::Unknown("later.value".into()))
+    );
+    assert_eq!(later[0].get("fixed").and_then(Node::as_bool), Some(true));
+}
+
+#[test]
+fn dynamic_blocks_in_json_expand_too() {
+    let text = r#"{
+  "variable": {"ports": {"default": [80, 443]}},
+  "resource": {"aws_security_group": {"sg": {
+    "dynamic": {"ingress": {
+      "for_each": "${var.ports}",
+      "iterator": "p",
+      "content": {"from_port": "${p.value}", "to_port": "${p.key}"}
+    }}
+  }}}
+}"#;
+    let unit = load_text("sg.tf.json", text);
+    assert!(unit.errors.is_empty(), "{:?}", unit.errors);
+    let ingress = res(&unit, "aws_security_group.sg")
+        .body
+        .get("ingress")
+        .and_then(Node::as_seq)
+        .unwrap();
+    let ports: Vec<(Option<i64>, Option<i64>)> = ingress
+        .iter()
+        .map(|i| {
+            (
+                i.get("from_port").and_then(Node::as_i64),
+                i.get("to_port").and_then(Node::as_i64),
+            )
+        })
+        .collect();
+    assert_eq!(ports, vec![(Some(80), Some(0)), (Some(443), Some(1))]);
+}
+
+#[test]
+fn dynamic_expansion_is_bounded() {
+    // 200 × 200 nested blocks would be 40,000: the budget stops expanding
+    // and leaves the rest as one block of unknowns, with a note.
+    let text = r#"
+locals {
+  many = [for i in range(200) : i]
+}
+variable "l" {
+  default = [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79,80,81,82,83,84,85,86,87,88,89,90,91,92,93,94,95,96,97,98,99,100,101,102,103,104,105,106,107,108,109,110,111,112,113,114,115,116,117,118,119,120,121,122,123,124,125,126,127,128,129,130,131,132,133,134,135,136,137,138,139,140,141,142,143,144,145,146,147,148,149,150,151,152,153,154,155,156,157,158,159,160,161,162,163,164,165,166,167,168,169,170,171,172,173,174,175,176,177,178,179,180,181,182,183,184,185,186,187,188,189,190,191,192,193,194,195,196,197,198,199]
+}
+resource "aws_security_group" "sg" {
+  dynamic "a" {
+    for_each = var.l
+    content {
+      dynamic "b" {
+        for_each = var.l
+        content {
+          v = b.value
+        }
+      }
+    }
+  }
+}
+"#;
+    let unit = load_text("big.tf", text);
+    let a = res(&unit, "aws_security_group.sg")
+        .body
+        .get("a")
+        .and_then(Node::as_seq)
+        .unwrap();
+    assert_eq!(a.len(), 200);
+    let inner: usize = a
+        .iter()
+        .map(|x| x.get("b").and_then(Node::as_seq).map_or(0, <[Node]>::len))
+        .sum();
+    assert!(inner <= eval::MAX_DYNAMIC_BLOCKS + 200, "{inner}");
+    assert!(unit
+        .notes
+        .iter()
+        .any(|n| n.message.contains("left unknown")));
+}
+
+#[test]
+fn null_default_variables_in_json_are_unknown_too() {
+    let text = r#"{
+  "variable": {"kms": {"default": null}},
+  "resource": {"aws_cloudwatch_log_group": {"g": {"kms_key_id": "${var.kms}", "name": null}}}
+}"#;
+    let unit = load_text("lg.tf.json", text);
+    assert!(unit.errors.is_empty(), "{:?}", unit.errors);
+    let g = res(&unit, "aws_cloudwatch_log_group.g");
+    assert_eq!(
+        g.body.get("kms_key_id").map(|n| n.value.clone()),
+        Some(Value::Unknown("var.kms".into()))
+    );
+    assert!(g.body.get("name").unwrap().is_null());
+}
+
+#[test]
+fn unset_optional_variables_passed_on_stay_the_callers_choice() {
+    // terraform-aws-rds's shape: the root passes its own optional inputs
+    // on to a nested module, which guards on them.
+    let tree = Tree::new(
+        "optionalchain",
+        &[
+            (
+                "root/main.tf",
+                "variable \"kms\" {\n  default = null\n}\nvariable \"replica_of\" {\n  default = null\n}\nmodule \"db\" {\n  source     = \"../db\"\n  kms        = var.kms\n  replica_of = var.replica_of\n}\n",
+            ),
+            (
+                "db/main.tf",
+                "variable \"kms\" {\n  default = \"alias/db\"\n}\nvariable \"replica_of\" {\n  default = null\n}\nresource \"aws_db_instance\" \"this\" {\n  kms_key_id = var.kms\n  engine     = var.replica_of != null ? null : \"mysql\"\n}\n",
+            ),
+        ],
+    );
+    let unit = load_module(&tree.0, "root");
+    assert!(unit.errors.is_empty(), "{:?}", unit.errors);
+    let db = res(&unit, "module.db.aws_db_instance.this");
+    assert_eq!(
+        db.body.get("kms_key_id").map(|n| n.value.clone()),
+        Some(Value::Unknown("var.kms".into()))
+    );
+    assert_eq!(db.body.get("engine").and_then(Node::as_str), Some("mysql"));
+    // The module block shows the caller's unset inputs as unknown too.
+    assert!(res(&unit, "db").body.get("kms").unwrap().is_unknown());
 }

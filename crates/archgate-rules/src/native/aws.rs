@@ -40,6 +40,8 @@ pub const CHECKS: &[(&str, CheckFn)] = &[
     ("AG-AWS-IAM-002", iam_write_without_constraints),
     ("AG-AWS-IAM-003", iam_permissions_management),
     ("AG-AWS-IAM-004", iam_star_resource),
+    ("AG-AWS-IAM-005", iam_credentials_exposure),
+    ("AG-AWS-IAM-006", iam_data_exfiltration),
     ("AG-AWS-SG-001", ssh_open_to_world),
     ("AG-AWS-SG-002", rdp_open_to_world),
     ("AG-AWS-SG-003", http_open_to_world),
@@ -48,6 +50,8 @@ pub const CHECKS: &[(&str, CheckFn)] = &[
     ("AG-AWS-SG-006", sg_not_attached),
     ("AG-AWS-SG-007", default_sg_not_restricted),
     ("AG-AWS-EC2-004", az_not_pinned),
+    ("AG-AWS-NEPTUNE-008", neptune_snapshot_unencrypted),
+    ("AG-AWS-NEPTUNE-009", neptune_snapshot_without_cmk),
     ("AG-AWS-EC2-005", instance_volume_unencrypted),
     ("AG-AWS-VPC-002", default_vpc_managed),
     ("AG-AWS-VPC-003", vpc_without_flow_log),
@@ -898,9 +902,24 @@ const WILDCARD_ONLY: &[&str] = &[
     "sns:CreateTopic",
 ];
 
+/// Services none of whose actions accept a resource ARN: every statement
+/// for them must say `Resource: "*"` (the AWS Price List API).
+const WILDCARD_ONLY_SERVICES: &[&str] = &["pricing"];
+
+/// Actions whose verb says write but whose access level in AWS's service
+/// authorization reference is Read (the EKS Pod Identity agent exchanging
+/// a service-account token for the role's credentials).
+const READ_EXCEPTIONS: &[&str] = &["eks-auth:AssumeRoleForPodIdentity"];
+
 /// The access level of one concrete action name (without its service).
 fn access_of(service: &str, name: &str) -> Access {
     let starts = |verbs: &[&str]| verbs.iter().any(|v| name.starts_with(v));
+    if READ_EXCEPTIONS.iter().any(|a| {
+        a.split_once(':')
+            .is_some_and(|(s, n)| s.eq_ignore_ascii_case(service) && n.eq_ignore_ascii_case(name))
+    }) {
+        return Access::Read;
+    }
     if known_permission(service, name) || looks_like_permission(service, name) {
         return Access::PermissionsManagement;
     }
@@ -1057,6 +1076,122 @@ fn iam_permissions_management(r: &Resource, _ctx: &Context) -> Vec<Hit> {
     )
 }
 
+/// Actions whose response carries credentials (access keys, passwords,
+/// session tokens, database or registry credentials), as catalogued by
+/// Salesforce's Cloudsplaining (the list Checkov's CKV_AWS_287 uses).
+/// `ecr:GetAuthorizationToken` is left out: it only works on `"*"`, and
+/// what the token may pull is decided by repository policies.
+const CREDENTIAL_ACTIONS: &[&str] = &[
+    "airflow:CreateCliToken",
+    "airflow:CreateWebLoginToken",
+    "appsync:CreateApiKey",
+    "chime:CreateApiKey",
+    "cloud9:CreateEnvironmentToken",
+    "codeartifact:GetAuthorizationToken",
+    "codepipeline:PollForJobs",
+    "cognito-identity:GetOpenIdToken",
+    "cognito-identity:GetOpenIdTokenForDeveloperIdentity",
+    "cognito-identity:GetCredentialsForIdentity",
+    "cognito-idp:GetSigningCertificate",
+    "connect:GetFederationToken",
+    "connect:GetFederationTokens",
+    "ec2:GetPasswordData",
+    "ecr-public:GetAuthorizationToken",
+    "emr-containers:GetManagedEndpointSessionCredentials",
+    "finspace-api:GetProgrammaticAccessCredentials",
+    "gamelift:RequestUploadCredentials",
+    "gamelift:GetInstanceAccess",
+    "gamelift:GetComputeAccess",
+    "gamelift:GetComputeAuthToken",
+    "grafana:CreateWorkspaceApiKey",
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:CreateServiceSpecificCredential",
+    "iam:ResetServiceSpecificCredential",
+    "iam:UpdateAccessKey",
+    "license-manager:GetAccessToken",
+    "lightsail:GetInstanceAccessDetails",
+    "lightsail:DownloadDefaultKeyPair",
+    "lightsail:CreateBucketAccessKey",
+    "lightsail:GetRelationalDatabaseMasterUserPassword",
+    "mediapackage:RotateChannelCredentials",
+    "mediapackage:RotateIngestEndpointCredentials",
+    "rds-db:Connect",
+    "redshift:GetClusterCredentials",
+    "redshift:GetClusterCredentialsWithIAM",
+    "redshift-serverless:GetCredentials",
+    "sso:GetRoleCredentials",
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithSAML",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:GetFederationToken",
+    "sts:GetSessionToken",
+];
+
+/// Read actions that hand out stored data or secrets: object contents,
+/// SSM parameters and Secrets Manager values (Cloudsplaining's data
+/// exfiltration list, used by Checkov's CKV_AWS_288).
+const DATA_READ_ACTIONS: &[&str] = &[
+    "s3:GetObject",
+    "ssm:GetParameter",
+    "ssm:GetParameters",
+    "ssm:GetParametersByPath",
+    "secretsmanager:GetSecretValue",
+];
+
+/// The actions of `targets` that an unconstrained statement of `r` allows,
+/// one hit per statement. Wildcards in the statement (`ec2:*`, `s3:Get*`,
+/// `*`) match the targets they cover; a `NotAction` statement allows every
+/// target it does not list (and none when a listed pattern is unresolved).
+fn sensitive_unconstrained_hits(r: &Resource, targets: &[&str], what: &str) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for s in identity_statements(r) {
+        if !s.unconstrained() {
+            continue;
+        }
+        let allowed: Vec<&str> = targets
+            .iter()
+            .copied()
+            .filter(|t| {
+                let listed = s.actions.known.iter().any(|p| glob(p, t));
+                if s.not_action {
+                    !listed && !s.actions.unknown
+                } else {
+                    listed
+                }
+            })
+            .collect();
+        if allowed.is_empty() {
+            continue;
+        }
+        let shown: Vec<&str> = allowed.iter().take(5).copied().collect();
+        hits.push(Hit::new(
+            s.span,
+            format!(
+                "the statement allows {what} on every resource (`Resource: \"*\"`): {}{}",
+                shown.join(", "),
+                if allowed.len() > shown.len() {
+                    ", …"
+                } else {
+                    ""
+                }
+            ),
+            s.key,
+        ));
+    }
+    hits
+}
+
+/// AG-AWS-IAM-005: actions that return credentials allowed on `"*"`.
+fn iam_credentials_exposure(r: &Resource, _ctx: &Context) -> Vec<Hit> {
+    sensitive_unconstrained_hits(r, CREDENTIAL_ACTIONS, "actions that return credentials")
+}
+
+/// AG-AWS-IAM-006: data-reading actions (objects, parameters, secrets) allowed on `"*"`.
+fn iam_data_exfiltration(r: &Resource, _ctx: &Context) -> Vec<Hit> {
+    sensitive_unconstrained_hits(r, DATA_READ_ACTIONS, "reading stored data and secrets")
+}
+
 /// AG-AWS-IAM-004: any action that could be narrowed to resources allowed on `"*"`.
 fn iam_star_resource(r: &Resource, _ctx: &Context) -> Vec<Hit> {
     let mut hits = Vec::new();
@@ -1102,6 +1237,9 @@ fn restrictable(pattern: &str) -> bool {
     if WILDCARD_ONLY
         .iter()
         .any(|w| w.eq_ignore_ascii_case(pattern))
+        || WILDCARD_ONLY_SERVICES
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(service))
     {
         return false;
     }
@@ -1571,6 +1709,67 @@ fn az_not_pinned(r: &Resource, _ctx: &Context) -> Vec<Hit> {
     )]
 }
 
+// ---------------------------------------------------------------------------
+// Neptune snapshots
+// ---------------------------------------------------------------------------
+
+/// The Neptune cluster an `aws_neptune_cluster_snapshot` is taken from, when
+/// `db_cluster_identifier` refers to one in the unit. The snapshot's own
+/// `storage_encrypted` and `kms_key_id` are read-only (computed from the
+/// cluster), so the cluster is what decides.
+fn snapshot_cluster<'a>(r: &Resource, ctx: &Context<'a>) -> Option<&'a Resource> {
+    if r.kind != "aws_neptune_cluster_snapshot" {
+        return None;
+    }
+    ctx.references_from(r)
+        .find(|c| c.kind == "aws_neptune_cluster")
+}
+
+/// The span of the snapshot's `db_cluster_identifier`, else the snapshot.
+fn snapshot_span(r: &Resource) -> Span {
+    r.body
+        .entry("db_cluster_identifier")
+        .map(|(k, v)| if k.span.is_empty() { v.span } else { k.span })
+        .unwrap_or(r.span)
+}
+
+/// AG-AWS-NEPTUNE-008: a snapshot of a cluster whose storage is not encrypted.
+fn neptune_snapshot_unencrypted(r: &Resource, ctx: &Context) -> Vec<Hit> {
+    let Some(cluster) = snapshot_cluster(r, ctx) else {
+        return Vec::new();
+    };
+    let encrypted = attr(&cluster.body, "storage_encrypted");
+    if encrypted.is_some_and(is_unresolved) || boolean(encrypted) == Some(true) {
+        return Vec::new();
+    }
+    vec![Hit::new(
+        snapshot_span(r),
+        format!(
+            "`{}` copies `{}`, whose storage is not encrypted, so the snapshot is not encrypted either",
+            r.address, cluster.address
+        ),
+        "db_cluster_identifier",
+    )]
+}
+
+/// AG-AWS-NEPTUNE-009: a snapshot of a cluster without a customer-managed key.
+fn neptune_snapshot_without_cmk(r: &Resource, ctx: &Context) -> Vec<Hit> {
+    let Some(cluster) = snapshot_cluster(r, ctx) else {
+        return Vec::new();
+    };
+    if attr(&cluster.body, "kms_key_arn").is_some() {
+        return Vec::new();
+    }
+    vec![Hit::new(
+        snapshot_span(r),
+        format!(
+            "`{}` copies `{}`, which names no customer-managed KMS key (`kms_key_arn`)",
+            r.address, cluster.address
+        ),
+        "db_cluster_identifier",
+    )]
+}
+
 /// AG-AWS-EC2-005: every EBS volume an instance or launch configuration creates is encrypted.
 fn instance_volume_unencrypted(r: &Resource, ctx: &Context) -> Vec<Hit> {
     if !matches!(r.kind.as_str(), "aws_instance" | "aws_launch_configuration") {
@@ -2002,6 +2201,11 @@ mod tests {
         assert_eq!(access_of("iam", "GetRolePolicy"), Access::Read);
         assert_eq!(access_of("ec2", "CreateTags"), Access::Tagging);
         assert_eq!(access_of("ecs", "UpdateService"), Access::Write);
+        assert_eq!(
+            access_of("eks-auth", "AssumeRoleForPodIdentity"),
+            Access::Read
+        );
+        assert_eq!(access_of("sts", "AssumeRole"), Access::Write);
     }
 
     #[test]
@@ -2026,6 +2230,8 @@ mod tests {
         assert!(!restrictable("s3:ListAllMyBuckets"));
         assert!(restrictable("dynamodb:PutItem"));
         assert!(!restrictable("xray:PutTraceSegments"));
+        assert!(!restrictable("pricing:GetProducts"));
+        assert!(!restrictable("pricing:*"));
     }
 
     #[test]
@@ -2042,6 +2248,72 @@ mod tests {
         assert!(mentions("${aws_vpc.main[0].id}", "aws_vpc", "main"));
         assert!(!mentions("aws_vpc.main2.id", "aws_vpc", "main"));
         assert!(!mentions("module.x.aws_vpc.mainly", "aws_vpc", "main"));
+    }
+
+    /// A CloudFormation `AWS::IAM::Policy` whose properties are `props` (YAML).
+    fn cfn_policy(props: &str) -> Resource {
+        let body = archgate_core::yaml::parse_documents(props)
+            .ok()
+            .and_then(|d| d.into_iter().next())
+            .unwrap_or_else(|| Node::new(Value::Null, Span::default()));
+        Resource {
+            source: archgate_iac::SourceKind::CloudFormation,
+            block: "resource".into(),
+            address: "AWS::IAM::Policy.P".into(),
+            name: "P".into(),
+            kind: "AWS::IAM::Policy".into(),
+            file: "t.yaml".into(),
+            span: body.span,
+            body,
+            module: None,
+            multiple: false,
+            labels: Vec::new(),
+        }
+    }
+
+    fn sensitive(props: &str, targets: &[&str]) -> Vec<String> {
+        sensitive_unconstrained_hits(&cfn_policy(props), targets, "x")
+            .into_iter()
+            .map(|h| h.message)
+            .collect()
+    }
+
+    #[test]
+    fn credential_and_data_actions_through_wildcards() {
+        let service_wide = "PolicyDocument:
+  Statement:
+    - Effect: Allow
+      Action: ['s3:*', 'ec2:*']
+      Resource: '*'
+";
+        let creds = sensitive(service_wide, CREDENTIAL_ACTIONS);
+        assert_eq!(creds.len(), 1);
+        assert!(creds[0].contains("ec2:GetPasswordData"), "{creds:?}");
+        let data = sensitive(service_wide, DATA_READ_ACTIONS);
+        assert!(data[0].contains("s3:GetObject"), "{data:?}");
+        assert!(!data[0].contains("ssm:"), "{data:?}");
+
+        let scoped = "PolicyDocument:
+  Statement:
+    - Effect: Allow
+      Action: ['sts:AssumeRole', 'secretsmanager:GetSecretValue']
+      Resource: 'arn:aws:iam::123456789012:role/deploy'
+    - Effect: Allow
+      Action: ['ecr:GetAuthorizationToken', 's3:ListAllMyBuckets']
+      Resource: '*'
+";
+        assert!(sensitive(scoped, CREDENTIAL_ACTIONS).is_empty());
+        assert!(sensitive(scoped, DATA_READ_ACTIONS).is_empty());
+
+        let not_action = "PolicyDocument:
+  Statement:
+    - Effect: Allow
+      NotAction: ['iam:*', 'sts:*']
+      Resource: '*'
+";
+        let creds = sensitive(not_action, &["sts:AssumeRole", "ec2:GetPasswordData"]);
+        assert_eq!(creds.len(), 1);
+        assert!(creds[0].ends_with(": ec2:GetPasswordData"), "{creds:?}");
     }
 
     #[test]

@@ -18,6 +18,7 @@ use archgate_core::Span;
 use archgate_iac::Resource;
 
 pub mod alicloud;
+pub mod argocd;
 pub mod aws;
 pub mod azure;
 pub mod docker;
@@ -54,6 +55,7 @@ pub type CheckFn = fn(&Resource, &Context) -> Vec<Hit>;
 /// Every provider's checks.
 pub static PROVIDERS: &[&[(&str, CheckFn)]] = &[
     alicloud::CHECKS,
+    argocd::CHECKS,
     aws::CHECKS,
     azure::CHECKS,
     docker::CHECKS,

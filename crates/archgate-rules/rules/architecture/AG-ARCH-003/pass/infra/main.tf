@@ -1,0 +1,6 @@
+resource "aws_sqs_queue" "jobs" {
+  name = "jobs"
+  tags = {
+    "archgate:component" = "api"
+  }
+}

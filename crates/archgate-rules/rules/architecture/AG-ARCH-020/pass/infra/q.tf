@@ -1,0 +1,4 @@
+resource "aws_sqs_queue" "profiles" {
+  name = "profiles"
+  sqs_managed_sse_enabled = true
+}

@@ -1,0 +1,6 @@
+resource "aws_neptune_cluster" "graph" {
+  cluster_identifier = "graph"
+  tags = {
+    classification = "confidential"
+  }
+}

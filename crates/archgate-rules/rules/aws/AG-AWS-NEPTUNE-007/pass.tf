@@ -1,0 +1,4 @@
+resource "aws_neptune_cluster" "protected" {
+  cluster_identifier  = "graph"
+  deletion_protection = true
+}
