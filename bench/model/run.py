@@ -13,12 +13,15 @@ times, best of N runs on the release binary:
   check        `archgate check` of the whole workspace: both, plus linking
                every resource to its component
 
-and prints them side by side with peak memory. Linking and threat derivation
-are linear, so `check` should cost about model + IaC.
+and prints them side by side with peak memory and the number of findings.
+The resources are well configured (few findings), so the numbers measure the
+model path rather than the size of the report. Linking and threat
+derivation are linear, so `check` should cost about model + IaC.
 
 Usage: bench/model/run.py [--components N] [--resources M] [--runs R]
 """
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -85,10 +88,18 @@ def generate(ws, components, resources):
         with open(os.path.join(d, f"r{k}.tf"), "w") as f:
             for r in range(10):
                 tag = "" if c % 10 == 0 else f'  tags = {{\n    "archgate:component" = "c{c}"\n  }}\n'
-                if r % 2 == 0:
+                # Well-configured resources: a real estate has few findings per
+                # resource, and this measures the model path, not report size.
+                kind = r % 3
+                if kind == 0:
                     f.write(f'resource "aws_sqs_queue" "q{k}_{r}" {{\n  name = "q{k}-{r}"\n  sqs_managed_sse_enabled = true\n{tag}}}\n\n')
+                elif kind == 1:
+                    f.write(f'resource "aws_kms_key" "k{k}_{r}" {{\n  description = "k{k}-{r}"\n  enable_key_rotation = true\n{tag}}}\n\n')
                 else:
-                    f.write(f'resource "aws_s3_bucket" "b{k}_{r}" {{\n  bucket = "b{k}-{r}"\n{tag}}}\n\n')
+                    f.write(
+                        f'resource "aws_cloudwatch_log_group" "l{k}_{r}" {{\n  name = "l{k}-{r}"\n  retention_in_days = 400\n'
+                        f'  kms_key_id = "arn:aws:kms:eu-west-1:111122223333:key/k{k}"\n{tag}}}\n\n'
+                    )
     with open(os.path.join(ws, "archgate.yaml"), "w") as f:
         f.write("version: 1\nname: bench\niac:\n  roots: [infra]\n")
 
@@ -96,15 +107,17 @@ def generate(ws, components, resources):
 def timed(cmd, runs):
     best = None
     peak = 0
+    findings = 0
     for _ in range(runs):
         start = time.perf_counter()
-        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         elapsed = time.perf_counter() - start
         if p.returncode not in (0, 1):
             sys.exit(f"{' '.join(cmd)} failed ({p.returncode}): {p.stderr.decode()[-2000:]}")
         best = elapsed if best is None else min(best, elapsed)
+        findings = len(json.loads(p.stdout)["findings"])
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-    return best, peak
+    return best, peak, findings
 
 
 def main():
@@ -130,10 +143,10 @@ def main():
             ("IaC only", [exe, "scan", "--soft-fail", "--format", "json", os.path.join(ws, "infra")]),
             ("check (model + IaC + links)", [exe, "check", "--soft-fail", "--format", "json", ws]),
         ]
-        print(f"\n| run | best of {a.runs} (s) | peak RSS so far (MiB) |\n|---|---|---|")
+        print(f"\n| run | best of {a.runs} (s) | findings | peak RSS so far (MiB) |\n|---|---|---|---|")
         for name, cmd in rows:
-            best, peak = timed(cmd, a.runs)
-            print(f"| {name} | {best:.3f} | {peak} |")
+            best, peak, findings = timed(cmd, a.runs)
+            print(f"| {name} | {best:.3f} | {findings} | {peak} |")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
