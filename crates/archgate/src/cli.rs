@@ -64,7 +64,7 @@ pub enum Command {
 /// Options every reporting command shares.
 #[derive(Debug, Args, Clone)]
 pub struct OutputArgs {
-    /// Report format: text, json, sarif, junit, markdown.
+    /// Report format: text, json, sarif, junit, markdown, policyreport (a wgpolicyk8s.io ClusterPolicyReport).
     #[arg(
         short = 'o',
         long = "format",

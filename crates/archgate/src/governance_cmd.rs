@@ -484,7 +484,7 @@ pub struct LintAdrArgs {
     /// A decision proposed for longer than this is reported (`90d`, `12w`).
     #[arg(long, default_value = "90d", value_name = "DURATION")]
     pub max_proposed: String,
-    /// Report format: text, json, sarif, junit, markdown.
+    /// Report format: text, json, sarif, junit, markdown, policyreport.
     #[arg(short = 'o', long = "format", default_value = "text")]
     pub format: String,
     /// Write the report to FILE instead of standard output.

@@ -186,3 +186,33 @@ fn a_pattern_naming_an_unknown_rule_is_a_located_input_error() {
     );
     assert!(e["line"].as_u64().unwrap() > 1);
 }
+
+#[test]
+fn policyreport_format_names_kubernetes_objects_and_components() {
+    let out = Command::cargo_bin("archgate")
+        .unwrap()
+        .env("ARCHGATE_TODAY", "2026-06-01")
+        .args(["check", "--format", "policyreport"])
+        .arg(example())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["apiVersion"], "wgpolicyk8s.io/v1alpha2");
+    assert_eq!(v["kind"], "ClusterPolicyReport");
+    let results = v["results"].as_array().unwrap();
+    assert!(v["summary"]["fail"].as_u64().unwrap() > 0);
+    assert!(v["summary"]["skip"].as_u64().unwrap() > 0);
+    let deployment = results
+        .iter()
+        .find(|r| {
+            r["resources"][0]["name"] == "payments-api" && r["resources"][0]["kind"] == "Deployment"
+        })
+        .expect("a result on the payments Deployment");
+    assert_eq!(deployment["resources"][0]["namespace"], "payments");
+    assert_eq!(
+        deployment["properties"]["component"],
+        "component:default/payments-api"
+    );
+    assert_eq!(deployment["properties"]["tier"], "1");
+}

@@ -1,5 +1,5 @@
 //! Reporters: turn one [`Report`] into the text a person, a CI system or a
-//! code-scanning service reads (`--format text|json|sarif|junit|markdown`).
+//! code-scanning service reads (`--format text|json|sarif|junit|markdown|policyreport`).
 //!
 //! Every reporter is a pure function of the report and the
 //! [`RenderOptions`]: no clock, no environment, no file system, so the same
@@ -20,6 +20,7 @@ use std::str::FromStr;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod policyreport;
 pub mod sarif;
 pub mod text;
 
@@ -36,16 +37,19 @@ pub enum Format {
     Junit,
     /// GitHub-flavoured Markdown sized for a pull-request comment.
     Markdown,
+    /// A wgpolicyk8s.io ClusterPolicyReport (JSON), for Policy Reporter and Kubernetes.
+    PolicyReport,
 }
 
 impl Format {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Text,
         Format::Json,
         Format::Sarif,
         Format::Junit,
         Format::Markdown,
+        Format::PolicyReport,
     ];
 
     /// The name `--format` takes.
@@ -56,6 +60,7 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Junit => "junit",
             Format::Markdown => "markdown",
+            Format::PolicyReport => "policyreport",
         }
     }
 }
@@ -77,8 +82,9 @@ impl FromStr for Format {
             "sarif" => Ok(Format::Sarif),
             "junit" | "junitxml" | "junit_xml" => Ok(Format::Junit),
             "markdown" | "md" => Ok(Format::Markdown),
+            "policyreport" | "policy-report" => Ok(Format::PolicyReport),
             _ => Err(format!(
-                "unknown format `{s}`; expected one of text, json, sarif, junit, markdown"
+                "unknown format `{s}`; expected one of text, json, sarif, junit, markdown, policyreport"
             )),
         }
     }
@@ -116,6 +122,7 @@ pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
         Format::Sarif => sarif::render(report, opts),
         Format::Junit => junit::render(report, opts),
         Format::Markdown => markdown::render(report, opts),
+        Format::PolicyReport => policyreport::render(report, opts),
     }
 }
 
