@@ -6,6 +6,7 @@
 //! ends of that flow (spans, documents, findings, rule metadata, workspace
 //! settings, reporters); it parses no IaC and runs no rules.
 
+pub mod hash;
 pub mod node;
 pub mod span;
 pub mod yaml;

@@ -44,17 +44,34 @@ impl Span {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
-    ascii: bool,
+    /// Lines (0-based) holding a non-ASCII character, ascending; on every
+    /// other line a character column is a byte offset. Usually empty.
+    non_ascii_lines: Vec<u32>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0];
         line_starts.extend(memchr_newlines(text.as_bytes()));
+        let mut non_ascii_lines = Vec::new();
+        if !text.is_ascii() {
+            for (i, w) in line_starts.iter().enumerate() {
+                let end = line_starts.get(i + 1).copied().unwrap_or(text.len());
+                if !text.as_bytes()[*w..end].is_ascii() {
+                    non_ascii_lines.push(i as u32);
+                }
+            }
+        }
         LineIndex {
             line_starts,
-            ascii: text.is_ascii(),
+            non_ascii_lines,
         }
+    }
+
+    /// True when 0-based `line` holds only ASCII.
+    fn line_is_ascii(&self, line: usize) -> bool {
+        self.non_ascii_lines.is_empty()
+            || self.non_ascii_lines.binary_search(&(line as u32)).is_err()
     }
 
     /// 1-based line and 1-based character column of a byte offset.
@@ -65,7 +82,7 @@ impl LineIndex {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let col = if self.ascii {
+        let col = if self.line_is_ascii(line) {
             byte - start
         } else {
             let mut b = byte;
@@ -80,7 +97,22 @@ impl LineIndex {
     /// The span for a byte range.
     pub fn span(&self, text: &str, start: usize, end: usize) -> Span {
         let (line, col) = self.locate(text, start);
-        let (end_line, end_col) = self.locate(text, end);
+        // Most spans end on the line they start on: then the end needs no
+        // second search (hot: every value of every Terraform instance).
+        let next_line = self
+            .line_starts
+            .get(line as usize)
+            .copied()
+            .unwrap_or(usize::MAX);
+        let (end_line, end_col) =
+            if end >= start && end < next_line && self.line_is_ascii(line as usize - 1) {
+                (
+                    line,
+                    col + (end.min(text.len()) - start.min(text.len())) as u32,
+                )
+            } else {
+                self.locate(text, end)
+            };
         Span {
             start,
             end,
@@ -134,6 +166,20 @@ mod tests {
         assert_eq!(idx.locate(t, t.find('x').unwrap()), (3, 1));
         let s = idx.span(t, 3, 5);
         assert_eq!((s.line, s.col, s.end_line, s.end_col), (2, 1, 2, 3));
+    }
+
+    #[test]
+    fn span_ends_agree_with_locate() {
+        for t in ["ab\ncd\n\nefg", "ab\ncdé\nxyz\n"] {
+            let idx = LineIndex::new(t);
+            for start in 0..=t.len() + 1 {
+                for end in start..=t.len() + 2 {
+                    let s = idx.span(t, start, end);
+                    assert_eq!((s.line, s.col), idx.locate(t, start), "{t:?} {start}");
+                    assert_eq!((s.end_line, s.end_col), idx.locate(t, end), "{t:?} {end}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -24,7 +24,14 @@
 //!   [`WorkItem::HelmChart`]. Templates with `{{ }}` actions are not YAML
 //!   until rendered: they are skipped with one note per chart; templates
 //!   without any action are plain manifests and are scanned (as Checkov
-//!   does). `Chart.yaml` and `values*.yaml` are never resources.
+//!   does). `Chart.yaml` and `values*.yaml` are never resources;
+//! - only when [`DiscoverOptions::frameworks`] lists [`SourceKind::Config`]
+//!   (a scan with Rego policies): configuration files conftest can parse
+//!   that are not infrastructure code ([`is_config_file`]: `Jenkinsfile`,
+//!   `nginx.conf`, `*.toml`, `*.ini`, `*.xml`, `*.properties`, `*.hcl`,
+//!   `.env*`, `.gitignore`, and `*.json` that is none of the above) → one config item each, carried as text for the policies. Plain
+//!   YAML is not among them: it is already read as a Kubernetes candidate,
+//!   whose text policies see whether or not it holds manifests.
 //!
 //! [`load`] reads the files of one item once and hands them to the right
 //! reader. The caller runs items in parallel. Neither function runs rules.
@@ -63,7 +70,10 @@ const PEEK_BYTES: usize = 4096;
 pub struct DiscoverOptions {
     /// Globs (relative to the root, `/`-separated) of paths to leave out.
     pub exclude: Vec<String>,
-    /// Only these source kinds (Checkov's `--framework`); `None` = all.
+    /// Only these source kinds (Checkov's `--framework`); `None` = every
+    /// infrastructure kind ([`SourceKind::IAC`]). Configuration files
+    /// ([`SourceKind::Config`]) are looked for only when listed here, so a
+    /// scan without policies reads no more files than it scans.
     pub frameworks: Option<Vec<SourceKind>>,
 }
 
@@ -124,15 +134,21 @@ pub fn discover(root: &Path, opts: &DiscoverOptions) -> (Vec<WorkItem>, Vec<Inpu
             )
         }
     };
+    let config = opts
+        .frameworks
+        .as_ref()
+        .is_some_and(|f| f.contains(&SourceKind::Config));
     let found: Vec<Found> = if meta.is_file() {
         // A single file: paths are relative to its directory.
         let name = root
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        classify(root, &name, &|| meta.len()).into_iter().collect()
+        classify(root, &name, &|| meta.len(), config)
+            .into_iter()
+            .collect()
     } else {
-        walk(root, &exclude)
+        walk(root, &exclude, config)
     };
 
     let mut tf_dirs = BTreeSet::new();
@@ -179,10 +195,9 @@ pub fn discover(root: &Path, opts: &DiscoverOptions) -> (Vec<WorkItem>, Vec<Inpu
             templates.sort();
             WorkItem::HelmChart { dir, templates }
         }))
-        .filter(|i| {
-            opts.frameworks
-                .as_ref()
-                .is_none_or(|f| f.contains(&i.kind()))
+        .filter(|i| match &opts.frameworks {
+            Some(f) => f.contains(&i.kind()),
+            None => i.kind() != SourceKind::Config,
         })
         .collect();
     items.sort();
@@ -216,7 +231,7 @@ fn relative(root: &Path, path: &Path) -> String {
     parts.join("/")
 }
 
-fn walk(root: &Path, exclude: &GlobSet) -> Vec<Found> {
+fn walk(root: &Path, exclude: &GlobSet, config: bool) -> Vec<Found> {
     let found = Mutex::new(Vec::new());
     let root_buf = root.to_path_buf();
     let mut builder = ignore::WalkBuilder::new(root);
@@ -250,7 +265,7 @@ fn walk(root: &Path, exclude: &GlobSet) -> Vec<Found> {
                     let rel = relative(&root, e.path());
                     // Only files that may be scanned are stat'ed.
                     let size = || e.metadata().map(|m| m.len()).unwrap_or(0);
-                    classify(e.path(), &rel, &size)
+                    classify(e.path(), &rel, &size, config)
                 }
                 Err(err) => Some(Found::Error(walk_error(&root, &err))),
             };
@@ -325,8 +340,53 @@ fn is_dockerfile(name: &str) -> bool {
         || lower.ends_with(".dockerfile")
 }
 
+/// True for the configuration files conftest parses by name that are not
+/// infrastructure code: `Jenkinsfile`/`Jenkinsfile.*`, `nginx.conf`, `.env*`,
+/// `.gitignore`/`.dockerignore`, and `*.hcl`, `*.toml`, `*.ini`, `*.xml`,
+/// `*.properties`, `*.nginx`, `*.env`. (`*.json` that is not
+/// infrastructure is configuration too, but only its content tells.) The
+/// names follow archgate-policy's conftest parser choice, which this crate
+/// cannot call: that crate depends on this one. `*.groovy` is left out
+/// although conftest parses it: it is mostly application source (Groovy
+/// projects, Gradle plugins), not pipeline configuration, and its
+/// Jenkins-oriented parser would fail on much of it.
+pub fn is_config_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower == "jenkinsfile"
+        || lower.starts_with("jenkinsfile.")
+        || lower == "nginx.conf"
+        || lower.starts_with(".env")
+        || lower == ".gitignore"
+        || lower == ".dockerignore"
+    {
+        return true;
+    }
+    const EXTENSIONS: [&str; 7] = ["hcl", "toml", "ini", "xml", "properties", "nginx", "env"];
+    lower
+        .rsplit_once('.')
+        .is_some_and(|(stem, ext)| !stem.is_empty() && EXTENSIONS.contains(&ext))
+}
+
+/// True when `rel`, holding no resources, is a configuration file whose
+/// text only policies read: a [`is_config_name`] file, or YAML/JSON that no
+/// infrastructure reader claimed (plain YAML comes as a Kubernetes
+/// candidate with no objects, plain JSON as a [`SourceKind::Config`] item).
+/// Terraform's own JSON (`*.tf.json`, `*.tfvars.json`) is not.
+pub fn is_config_file(rel: &str) -> bool {
+    let name = file_name(rel);
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".tf.json") || lower.ends_with(".tfvars.json") {
+        return false;
+    }
+    is_config_name(name)
+        || lower.ends_with(".json")
+        || lower.ends_with(".yaml")
+        || lower.ends_with(".yml")
+}
+
 /// Classifies one file by its name (and, for YAML/JSON, its first bytes).
-fn classify(path: &Path, rel: &str, size: &dyn Fn() -> u64) -> Option<Found> {
+/// `config`: also take configuration files ([`SourceKind::Config`]).
+fn classify(path: &Path, rel: &str, size: &dyn Fn() -> u64, config: bool) -> Option<Found> {
     let name = file_name(rel);
     let lower = name.to_ascii_lowercase();
     let too_large = |kind: &str, size: u64| {
@@ -389,6 +449,8 @@ fn classify(path: &Path, rel: &str, size: &dyn Fn() -> u64) -> Option<Found> {
             SourceKind::CloudFormation
         } else if head.contains("\"apiVersion\"") && head.contains("\"kind\"") {
             SourceKind::Kubernetes
+        } else if config {
+            SourceKind::Config
         } else {
             return None;
         };
@@ -397,6 +459,13 @@ fn classify(path: &Path, rel: &str, size: &dyn Fn() -> u64) -> Option<Found> {
             return too_large("JSON", size);
         }
         return Some(Found::File(rel.to_string(), kind));
+    }
+    if config && is_config_name(name) {
+        let size = size();
+        if size > MAX_FILE_SIZE {
+            return too_large("configuration", size);
+        }
+        return Some(Found::File(rel.to_string(), SourceKind::Config));
     }
     None
 }
@@ -588,6 +657,9 @@ fn parse_file(path: &str, text: &str, kind: SourceKind) -> Parsed {
         }
         // Terraform is read per module directory, never per file here.
         SourceKind::Terraform | SourceKind::TerraformPlan => Parsed::default(),
+        // Configuration files are text for policies: no resources, and
+        // their syntax is the policy parser's to judge.
+        SourceKind::Config => Parsed::default(),
     }
 }
 
@@ -998,6 +1070,144 @@ mod tests {
         }
         let (items, errs) = discover(&r.join("missing"), &DiscoverOptions::default());
         assert!(items.is_empty() && errs.len() == 1);
+    }
+
+    #[test]
+    fn config_names() {
+        for yes in [
+            "Jenkinsfile",
+            "jenkinsfile.release",
+            "nginx.conf",
+            ".env",
+            ".env.local",
+            ".gitignore",
+            "pyproject.toml",
+            "php.ini",
+            "pom.xml",
+            "app.properties",
+            "terragrunt.hcl",
+            ".terraform.lock.hcl",
+            "site.nginx",
+            "prod.env",
+        ] {
+            assert!(is_config_name(file_name(yes)), "{yes}");
+            assert!(is_config_file(yes), "{yes}");
+        }
+        for no in [
+            "main.tf",
+            "x.tfvars",
+            "Dockerfile",
+            "other.conf",
+            "README",
+            "notes.md",
+            "toml",
+            ".toml",
+            "vars/build.groovy",
+        ] {
+            assert!(!is_config_name(no), "{no}");
+        }
+        assert!(is_config_file("conf/settings.json"));
+        assert!(is_config_file("values.yaml"));
+        assert!(!is_config_file("main.tf.json"));
+        assert!(!is_config_file("prod.tfvars.json"));
+        assert!(!is_config_file("Dockerfile"));
+    }
+
+    #[test]
+    fn config_files_are_found_only_when_asked() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        write(r, "main.tf", b"resource \"a\" \"b\" {}\n");
+        write(r, ".terraform.lock.hcl", b"provider \"x\" {}\n");
+        write(r, "ci/Jenkinsfile", b"pipeline { agent any }\n");
+        write(r, "pyproject.toml", b"[tool.x]\na = 1\n");
+        write(r, "etc/nginx.conf", b"events {}\n");
+        write(r, "etc/other.conf", b"x\n");
+        write(r, "conf/app.properties", b"a=1\n");
+        write(r, "package.json", b"{\"name\": \"x\"}");
+        write(r, "main.tf.json", b"{}");
+        write(r, "config.yaml", b"debug: true\n");
+        write(r, "node_modules/p/x.toml", b"a = 1\n");
+        write(r, "skip/x.ini", b"[a]\n");
+        write(r, ".gitignore", b"skip/\n");
+        write(r, "latin.ini", b"[a]\nb = \xe9\n");
+        let cfg = |p: &str| WorkItem::File {
+            path: p.into(),
+            kind: SourceKind::Config,
+        };
+
+        // Without `config`, nothing more is found than before.
+        let (plain, errs) = discover(r, &DiscoverOptions::default());
+        assert!(errs.is_empty(), "{errs:?}");
+        assert!(
+            plain.iter().all(|i| i.kind() != SourceKind::Config),
+            "{plain:?}"
+        );
+        assert_eq!(plain.len(), 2, "{plain:?}"); // the module and config.yaml
+
+        let all = DiscoverOptions {
+            frameworks: Some(SourceKind::ALL.to_vec()),
+            ..DiscoverOptions::default()
+        };
+        let (items, errs) = discover(r, &all);
+        assert!(errs.is_empty(), "{errs:?}");
+        let configs: Vec<WorkItem> = items
+            .iter()
+            .filter(|i| i.kind() == SourceKind::Config)
+            .cloned()
+            .collect();
+        assert_eq!(
+            configs,
+            vec![
+                cfg(".gitignore"),
+                cfg(".terraform.lock.hcl"),
+                cfg("ci/Jenkinsfile"),
+                cfg("conf/app.properties"),
+                cfg("etc/nginx.conf"),
+                cfg("latin.ini"),
+                cfg("package.json"),
+                cfg("pyproject.toml"),
+            ]
+        );
+        // The IaC items are the same as without configuration files.
+        let iac: Vec<WorkItem> = items
+            .into_iter()
+            .filter(|i| i.kind() != SourceKind::Config)
+            .collect();
+        assert_eq!(iac, plain);
+
+        // `--framework config` selects them alone.
+        let only = DiscoverOptions {
+            frameworks: Some(vec![SourceKind::Config]),
+            ..DiscoverOptions::default()
+        };
+        assert_eq!(discover(r, &only).0, configs);
+
+        // A config unit is the file's text and nothing else.
+        let u = load(r, &cfg("ci/Jenkinsfile"));
+        assert!(u.resources.is_empty() && u.errors.is_empty() && u.notes.is_empty());
+        assert_eq!(
+            u.text_of("ci/Jenkinsfile"),
+            Some("pipeline { agent any }\n")
+        );
+        // Bad UTF-8 is an input error at the offending byte, as for IaC files.
+        let u = load(r, &cfg("latin.ini"));
+        assert_eq!(u.errors.len(), 1, "{:?}", u.errors);
+        assert_eq!((u.errors[0].line, u.errors[0].col), (2, 5));
+
+        // A single configuration file given as the root.
+        let (one, _) = discover(&r.join("pyproject.toml"), &all);
+        assert_eq!(one, vec![cfg("pyproject.toml")]);
+        let (none, _) = discover(&r.join("pyproject.toml"), &DiscoverOptions::default());
+        assert!(none.is_empty());
+
+        // The size limit holds for them too.
+        write(r, "big.toml", &vec![b'#'; (MAX_FILE_SIZE + 1) as usize]);
+        let (_, errs) = discover(r, &all);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].file, "big.toml");
+        assert!(errs[0].message.contains("configuration file too large"));
+        assert!(discover(r, &DiscoverOptions::default()).1.is_empty());
     }
 
     #[cfg(unix)]

@@ -4,22 +4,12 @@
 //! One module per source kind (Terraform, Terraform plan JSON, Kubernetes,
 //! Dockerfile, CloudFormation, GitHub Actions). Each parses a file (or, for
 //! Terraform, a module directory) once and returns a [`ParsedUnit`]; rules
-//! run on that. This crate runs no rules and reports no findings.
+//! run on that. Configuration files that only policies read
+//! ([`SourceKind::Config`]) are carried as text, without resources.
+//! This crate runs no rules and reports no findings.
 
 use archgate_core::{InputError, Node, Note, Span};
 use std::sync::Arc;
-
-/// Loading IaC builds and drops millions of small spanned nodes (strings,
-/// vectors, maps): with glibc's allocator, malloc and free were a fifth of
-/// a scan's CPU time. mimalloc cut the CPU time of scanning the 5,000-file
-/// Terraform benchmark tree by about a tenth (the same binary run under
-/// both allocators: 3.3–3.5 s instead of 3.8–4.0 s of user+sys time on a
-/// loaded 2-core machine). Set here, in the crate every scanning binary
-/// links, so the CLI, the examples and the tests all run with it; the
-/// `mimalloc` feature (on by default) turns it off.
-#[cfg(feature = "mimalloc")]
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub mod terraform;
 
@@ -40,6 +30,12 @@ pub enum SourceKind {
     Dockerfile,
     CloudFormation,
     GithubActions,
+    /// A configuration file conftest can parse that is not infrastructure
+    /// code (`Jenkinsfile`, `nginx.conf`, `*.toml`, `*.ini`, `*.xml`,
+    /// `*.properties`, `*.hcl`, `.env`, plain JSON …). Discovered only when
+    /// asked for (`DiscoverOptions::frameworks` lists it), it yields no
+    /// resources: only Rego policies see its text.
+    Config,
 }
 
 impl SourceKind {
@@ -51,10 +47,24 @@ impl SourceKind {
             SourceKind::Dockerfile => "dockerfile",
             SourceKind::CloudFormation => "cloudformation",
             SourceKind::GithubActions => "github_actions",
+            SourceKind::Config => "config",
         }
     }
 
-    pub const ALL: [SourceKind; 6] = [
+    /// Every kind, `config` included (what `--framework` accepts).
+    pub const ALL: [SourceKind; 7] = [
+        SourceKind::Terraform,
+        SourceKind::TerraformPlan,
+        SourceKind::Kubernetes,
+        SourceKind::Dockerfile,
+        SourceKind::CloudFormation,
+        SourceKind::GithubActions,
+        SourceKind::Config,
+    ];
+
+    /// The infrastructure-code kinds: what a scan reads when no framework
+    /// is named (configuration files are read only when asked for).
+    pub const IAC: [SourceKind; 6] = [
         SourceKind::Terraform,
         SourceKind::TerraformPlan,
         SourceKind::Kubernetes,

@@ -7,9 +7,21 @@
 //!
 //! And the Trivy builtins its checks call, so Trivy's Kubernetes and
 //! Dockerfile checks run unmodified: `result.new(msg, cause)` (the message
-//! with the cause's `__defsec_metadata` location), `isManaged(x)` and
-//! `sh.parse_commands(script)` (simple commands as word lists). Trivy's
-//! `squealer.scan_string` (secret scanning) is not provided.
+//! with the cause's `__defsec_metadata` location), `isManaged(x)`,
+//! `sh.parse_commands(script)` (simple commands as word lists) and
+//! `squealer.scan_string(text)` (secret detection, [`crate::squealer`]).
+//!
+//! `regex.match` is registered here too, over regorus' own: regorus caps a
+//! compiled regex at 100 KiB, which Trivy's KSV01010 patterns (Unicode
+//! `\b`/`\d` under `(?i)`) exceed, while OPA (Go's RE2) accepts them. Ours
+//! compiles with the `regex` crate's default limit (10 MiB; the same engine
+//! and syntax as regorus, so results are otherwise identical) and keeps a
+//! bounded cache of compiled patterns.
+//!
+//! So is `object.subset`: regorus 0.14.1 panics on an empty array as the
+//! subset (`slice::windows(0)`), which Trivy's `lib/cloud/metadata` reaches;
+//! ours has regorus' semantics otherwise and, as OPA, finds an empty array
+//! in every array.
 
 use crate::input::{detect, parse, Parser};
 use regorus::{Engine, Value};
@@ -31,6 +43,55 @@ fn string_arg(args: &[Value], i: usize, name: &str) -> anyhow::Result<String> {
             "{name}: argument {} must be a string",
             i + 1
         )),
+    }
+}
+
+/// Compiled `regex.match` patterns, shared by every engine. Cleared when it
+/// reaches [`REGEX_CACHE_MAX`] entries, so policies that build patterns from
+/// input cannot grow it without bound.
+static REGEX_CACHE: std::sync::OnceLock<
+    std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<regex::Regex>>>,
+> = std::sync::OnceLock::new();
+const REGEX_CACHE_MAX: usize = 512;
+
+fn regex_match(pattern: &str, value: &str) -> anyhow::Result<bool> {
+    let cache = REGEX_CACHE.get_or_init(Default::default);
+    let cached = cache.lock().ok().and_then(|c| c.get(pattern).cloned());
+    let re = match cached {
+        Some(re) => re,
+        None => {
+            let re = std::sync::Arc::new(
+                regex::Regex::new(pattern)
+                    .map_err(|e| anyhow::anyhow!("regex.match: invalid pattern: {e}"))?,
+            );
+            if let Ok(mut c) = cache.lock() {
+                if c.len() >= REGEX_CACHE_MAX {
+                    c.clear();
+                }
+                c.insert(pattern.to_string(), re.clone());
+            }
+            re
+        }
+    };
+    Ok(re.is_match(value))
+}
+
+/// OPA's `object.subset(super, sub)`: objects key by key (recursively),
+/// sets by membership, arrays as a contiguous run, an array against a set
+/// by membership, anything else by equality.
+fn is_subset(sup: &Value, sub: &Value) -> bool {
+    match (sup, sub) {
+        (Value::Object(sup), Value::Object(sub)) => sub
+            .iter()
+            .all(|(k, v)| sup.get(k).is_some_and(|s| is_subset(s, v))),
+        (Value::Set(sup), Value::Set(sub)) => sub.is_subset(sup),
+        (Value::Array(_), Value::Array(sub)) if sub.as_slice().is_empty() => true,
+        (Value::Array(sup), Value::Array(sub)) => sup
+            .as_slice()
+            .windows(sub.as_slice().len())
+            .any(|w| w == sub.as_slice()),
+        (Value::Array(sup), Value::Set(sub)) => sub.iter().all(|v| sup.as_slice().contains(v)),
+        (sup, sub) => sup == sub,
     }
 }
 
@@ -177,8 +238,42 @@ fn json_arg(args: &[Value], i: usize) -> J {
         .unwrap_or(J::Null)
 }
 
-/// Adds the conftest and Trivy builtins to `engine` (before policies are analysed).
-pub fn register(engine: &mut Engine, dirs: &PolicyDirs) -> anyhow::Result<()> {
+/// Adds extensions to an engine the way OPA treats builtin errors: an
+/// extension that fails makes its expression undefined, unless `strict`
+/// (`--show-builtin-errors`), where the error fails the evaluation. regorus
+/// applies its own strict setting to its builtins only; without this, a
+/// failing extension (an invalid `regex.match` pattern, an unparsable
+/// `parse_config` text) would abort every rule of the namespace.
+pub struct Registrar<'a> {
+    pub engine: &'a mut Engine,
+    pub strict: bool,
+}
+
+impl Registrar<'_> {
+    /// `Engine::add_extension`, with the error handling described above.
+    pub fn add_extension(
+        &mut self,
+        name: String,
+        nargs: u8,
+        mut f: Box<dyn regorus::Extension>,
+    ) -> anyhow::Result<()> {
+        let strict = self.strict;
+        self.engine.add_extension(
+            name,
+            nargs,
+            Box::new(move |args: Vec<Value>| match f(args) {
+                Ok(v) => Ok(v),
+                Err(e) if strict => Err(e),
+                Err(_) => Ok(Value::Undefined),
+            }),
+        )
+    }
+}
+
+/// Adds the conftest and Trivy builtins to `engine` (before policies are
+/// analysed); `strict` as `--show-builtin-errors`.
+pub fn register(engine: &mut Engine, dirs: &PolicyDirs, strict: bool) -> anyhow::Result<()> {
+    let mut engine = Registrar { engine, strict };
     engine.add_extension(
         "result.new".into(),
         2,
@@ -207,6 +302,31 @@ pub fn register(engine: &mut Engine, dirs: &PolicyDirs) -> anyhow::Result<()> {
         Box::new(|args: Vec<Value>| {
             let script = string_arg(&args, 0, "sh.parse_commands")?;
             Ok(Value::from(serde_json::json!(shell_commands(&script))))
+        }),
+    )?;
+    engine.add_extension(
+        "squealer.scan_string".into(),
+        1,
+        Box::new(|args: Vec<Value>| {
+            let text = string_arg(&args, 0, "squealer.scan_string")?;
+            Ok(Value::from(crate::squealer::scan_string(&text)))
+        }),
+    )?;
+    engine.add_extension(
+        "regex.match".into(),
+        2,
+        Box::new(|args: Vec<Value>| {
+            let pattern = string_arg(&args, 0, "regex.match")?;
+            let value = string_arg(&args, 1, "regex.match")?;
+            Ok(Value::from(regex_match(&pattern, &value)?))
+        }),
+    )?;
+    engine.add_extension(
+        "object.subset".into(),
+        2,
+        Box::new(|args: Vec<Value>| match (args.first(), args.get(1)) {
+            (Some(sup), Some(sub)) => Ok(Value::from(is_subset(sup, sub))),
+            _ => Err(anyhow::anyhow!("object.subset: expects two arguments")),
         }),
     )?;
     engine.add_extension(
@@ -308,6 +428,72 @@ mod tests {
             .check(&set.namespaces["t"], &[(unmanaged, 1)], &FileInfo::of("x"))
             .failures
             .is_empty());
+    }
+
+    #[test]
+    fn squealer_and_large_regexes() {
+        // A Unicode-aware case-insensitive pattern over regorus' 100 KiB cap.
+        let src = "package t\n\ndeny contains msg if {\n  r := squealer.scan_string(input.s)\n  r.transgressionFound\n  regex.match(`(?i)\\b[A-Z]{2}\\d{2} ?\\d{4} ?\\d{4} ?\\d{4} ?\\d{4}\\b`, input.iban)\n  msg := r.description\n}\n";
+        let set =
+            PolicySet::from_sources(vec![("p.rego".into(), src.into())], &LoadOptions::default())
+                .unwrap_or_else(|e| panic!("{e:?}"));
+        let mut ev = Evaluator::new(&set);
+        let input = json!({"s": "password: hunter2hunter2", "iban": "GB82 1234 5678 9012 3456"});
+        let r = ev.check(&set.namespaces["t"], &[(input, 1)], &FileInfo::of("x"));
+        assert_eq!(
+            r.failures.first().map(|f| f.msg.as_str()),
+            Some("Password literal"),
+            "{r:?}"
+        );
+        let clean = json!({"s": "hello", "iban": "GB82 1234 5678 9012 3456"});
+        assert!(ev
+            .check(&set.namespaces["t"], &[(clean, 1)], &FileInfo::of("x"))
+            .failures
+            .is_empty());
+    }
+
+    #[test]
+    fn extension_errors_are_undefined_unless_strict() {
+        let src = "package t\n\ndeny contains \"bad regex\" if not regex.match(\"(\", \"x\")\ndeny contains \"bad config\" if not parse_config(\"json\", \"{\")\ndeny contains \"ok\" if true\n";
+        let load = |strict| {
+            PolicySet::from_sources(
+                vec![("p.rego".into(), src.into())],
+                &LoadOptions {
+                    show_builtin_errors: strict,
+                    ..LoadOptions::default()
+                },
+            )
+            .unwrap_or_else(|e| panic!("{e:?}"))
+        };
+        let set = load(false);
+        let mut ev = Evaluator::new(&set);
+        let r = ev.check(&set.namespaces["t"], &[(json!({}), 1)], &FileInfo::of("x"));
+        let mut msgs: Vec<&str> = r.failures.iter().map(|f| f.msg.as_str()).collect();
+        msgs.sort();
+        assert_eq!(msgs, vec!["bad config", "bad regex", "ok"], "{r:?}");
+        let strict = load(true);
+        let mut ev = Evaluator::new(&strict);
+        let r = ev.check(
+            &strict.namespaces["t"],
+            &[(json!({}), 1)],
+            &FileInfo::of("x"),
+        );
+        assert_eq!(r.errors.len(), 1, "{r:?}");
+    }
+
+    #[test]
+    fn object_subset_handles_empty_arrays() {
+        let src = "package t\n\ndeny contains msg if {\n  object.subset([1, 2], [])\n  object.subset({\"a\": {\"b\": [1, 2, 3], \"s\": {1, 2}}}, {\"a\": {\"b\": [2, 3], \"s\": {2}}})\n  object.subset([3, 1, 2], {1, 3})\n  not object.subset([1, 2, 3], [1, 3])\n  not object.subset({\"a\": 1}, {\"b\": 1})\n  msg := \"ok\"\n}\n";
+        let set =
+            PolicySet::from_sources(vec![("p.rego".into(), src.into())], &LoadOptions::default())
+                .unwrap_or_else(|e| panic!("{e:?}"));
+        let mut ev = Evaluator::new(&set);
+        let r = ev.check(&set.namespaces["t"], &[(json!({}), 1)], &FileInfo::of("x"));
+        assert_eq!(
+            r.failures.first().map(|f| f.msg.as_str()),
+            Some("ok"),
+            "{r:?}"
+        );
     }
 
     #[test]

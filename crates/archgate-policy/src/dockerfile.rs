@@ -36,6 +36,10 @@ pub struct Instruction {
     pub end_line: u32,
     /// Heredoc bodies (`<<EOF … EOF`) with their terminators, in order.
     pub heredocs: Vec<Heredoc>,
+    /// The comment lines since the previous instruction, as BuildKit keeps
+    /// them (`PrevComment`): the line without its first character, trimmed;
+    /// an empty comment (`#`) drops the ones before it.
+    pub comments: Vec<String>,
 }
 
 /// A heredoc body of an instruction.
@@ -83,10 +87,28 @@ pub fn instructions(text: &str) -> Vec<Instruction> {
     let mut original = String::new();
     let mut start = 0u32;
     let mut at_start = true;
+    let mut comments: Vec<String> = Vec::new();
     let mut lines = text.lines().enumerate();
     while let Some((i, raw)) = lines.next() {
         let n = i as u32 + 1;
+        let raw = if i == 0 {
+            raw.trim_start_matches('\u{feff}')
+        } else {
+            raw
+        };
         let t = raw.trim();
+        if logical.is_empty() && t.starts_with('#') {
+            // BuildKit drops the line's first character (not necessarily
+            // the `#` when the comment is indented) and trims the rest.
+            let mut chars = raw.chars();
+            chars.next();
+            let c = chars.as_str().trim();
+            if c.is_empty() {
+                comments.clear();
+            } else {
+                comments.push(c.to_string());
+            }
+        }
         // Parser directives (`# escape=`` `) only before the first instruction.
         if at_start {
             if let Some(d) = t.strip_prefix('#') {
@@ -165,11 +187,13 @@ pub fn instructions(text: &str) -> Vec<Instruction> {
             cmd.start_line = start;
             cmd.end_line = end;
             cmd.heredocs = heredocs;
+            cmd.comments = std::mem::take(&mut comments);
             out.push(cmd);
         }
     }
     if !logical.is_empty() {
         if let Some(mut cmd) = instruction(&logical, &original, &mut stage) {
+            cmd.comments = comments;
             cmd.start_line = start;
             cmd.end_line = text.lines().count() as u32;
             out.push(cmd);
@@ -185,24 +209,33 @@ pub fn wants_trivy_shape(ns: &crate::load::Namespace) -> bool {
     ns.selectors.iter().any(|s| s == "dockerfile")
 }
 
-/// Converts Dockerfile text to conftest's instruction list.
+/// Converts Dockerfile text to conftest's instruction list. As conftest
+/// does, the comments before an instruction come first, one entry each:
+/// `{"Cmd": "comment", "Value": [text], "Stage": …}`.
 pub fn to_json(text: &str) -> Value {
-    Value::Array(
-        instructions(text)
-            .into_iter()
-            .map(|c| {
-                json!({
-                    "Cmd": c.cmd,
-                    "SubCmd": c.sub_cmd,
-                    "JSON": c.json,
-                    "Original": c.original,
-                    "Stage": c.stage,
-                    "Flags": c.flags,
-                    "Value": c.value,
-                })
-            })
-            .collect(),
-    )
+    let mut out = Vec::new();
+    for c in instructions(text) {
+        for comment in &c.comments {
+            out.push(json!({
+                "Cmd": "comment",
+                "SubCmd": "",
+                "JSON": false,
+                "Stage": c.stage,
+                "Flags": [],
+                "Value": [comment],
+            }));
+        }
+        out.push(json!({
+            "Cmd": c.cmd,
+            "SubCmd": c.sub_cmd,
+            "JSON": c.json,
+            "Original": c.original,
+            "Stage": c.stage,
+            "Flags": c.flags,
+            "Value": c.value,
+        }));
+    }
+    Value::Array(out)
 }
 
 /// The value Trivy gives a heredoc instruction: a simple heredoc's lines
@@ -333,6 +366,7 @@ fn instruction(line: &str, original: &str, stage: &mut i64) -> Option<Instructio
         start_line: 0,
         end_line: 0,
         heredocs: Vec::new(),
+        comments: Vec::new(),
     })
 }
 
@@ -437,7 +471,13 @@ mod tests {
         let v = to_json(
             "# syntax=docker/dockerfile:1\nFROM golang:1.22 AS build\nENV A=1 B=\"two words\"\nRUN apt-get update && \\\n    apt-get install -y curl\nFROM alpine:latest\nCOPY --from=build /out /bin/app\nUSER 1000\nCMD [\"/bin/app\", \"-v\"]\nHEALTHCHECK CMD curl -f http://localhost/\n",
         );
-        let a = v.as_array().cloned().unwrap_or_default();
+        let all = v.as_array().cloned().unwrap_or_default();
+        // The parser directive is a comment to BuildKit, kept before `FROM`.
+        assert_eq!(
+            all[0],
+            json!({"Cmd": "comment", "SubCmd": "", "JSON": false, "Stage": 0, "Flags": [], "Value": ["syntax=docker/dockerfile:1"]})
+        );
+        let a: Vec<Value> = all.into_iter().skip(1).collect();
         assert_eq!(a.len(), 8);
         assert_eq!(a[0]["Cmd"], "from");
         assert_eq!(a[0]["Value"], json!(["golang:1.22", "AS", "build"]));
@@ -458,6 +498,38 @@ mod tests {
         assert_eq!(a[6]["JSON"], true);
         assert_eq!(a[6]["Value"], json!(["/bin/app", "-v"]));
         assert_eq!(a[7]["SubCmd"], "cmd");
+    }
+
+    #[test]
+    fn comments_come_before_their_instruction_like_buildkit() {
+        let v = to_json(
+            "FROM a\n# one\n\n  #  two  \n#\n# three\nRUN x \\\n# inside\n  y\n# four\nFROM b\n# trailing\n",
+        );
+        let cmds: Vec<(String, Value, Value)> = v
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|c| {
+                (
+                    c["Cmd"].as_str().unwrap_or_default().to_string(),
+                    c["Value"].clone(),
+                    c["Stage"].clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            cmds,
+            vec![
+                ("from".into(), json!(["a"]), json!(0)),
+                // `#` alone drops "one" and "# two" (BuildKit drops the
+                // indented line's first character, a space).
+                ("comment".into(), json!(["three"]), json!(0)),
+                ("run".into(), json!(["x y"]), json!(0)),
+                ("comment".into(), json!(["four"]), json!(1)),
+                ("from".into(), json!(["b"]), json!(1)),
+            ]
+        );
     }
 
     #[test]

@@ -18,11 +18,14 @@
 //!   multi-digit integer without a leading zero is typed.
 //! * **Java properties** (hand-written): `key=value`, `key: value`,
 //!   `key value`, `#`/`!` comments, `\` continuations and escapes; every
-//!   value a string, `${…}` references kept as written.
+//!   value a string, `${…}` references kept as written (conftest gives
+//!   magiconair/properties' `Map()`, which does not expand them), but a
+//!   malformed, circular or over-deep reference is an error, as that
+//!   library's loader makes it.
 //!
 //! Every parse error names the file, line and column. Not provided:
-//! conftest's cue, jsonnet, hocon, hcl1, edn, vcl, nginx, groovy,
-//! textproto, spdx and cyclonedx parsers.
+//! conftest's cue, jsonnet, hocon, hcl1, edn, vcl, textproto, spdx and
+//! cyclonedx parsers.
 
 use archgate_core::InputError;
 use serde_json::{Map, Value};
@@ -299,6 +302,7 @@ fn xml_element(e: roxmltree::Node) -> Value {
 /// Parses a Java `.properties` file into an object of strings.
 pub fn properties(file: &str, text: &str) -> Result<Value, InputError> {
     let mut out = Map::new();
+    let mut lines_of = std::collections::HashMap::new();
     let mut lines = text.lines().enumerate();
     while let Some((i, raw)) = lines.next() {
         let t = raw.trim_start();
@@ -317,9 +321,97 @@ pub fn properties(file: &str, text: &str) -> Result<Value, InputError> {
         let (key, value) = split_property(&logical);
         let key = unescape(file, i as u32 + 1, &key)?;
         let value = unescape(file, i as u32 + 1, &value)?;
+        lines_of.insert(key.clone(), i as u32 + 1);
         out.insert(key, Value::String(value));
     }
+    check_references(file, &out, &lines_of)?;
     Ok(Value::Object(out))
+}
+
+/// The longest chain of `${…}` references magiconair/properties follows.
+const MAX_EXPANSION_DEPTH: usize = 64;
+
+/// conftest reads properties with magiconair/properties, which keeps values
+/// unexpanded (`Map()` gives them as written) but refuses, when loading, a
+/// file whose `${key}` references are malformed (`${` without `}`),
+/// circular, or chained deeper than 64 keys. The same checks, with the
+/// line of the offending key. A reference to a key the file does not define
+/// is not an error (magiconair falls back to the environment).
+fn check_references(
+    file: &str,
+    values: &Map<String, Value>,
+    lines: &std::collections::HashMap<String, u32>,
+) -> Result<(), InputError> {
+    // Height of each key's reference tree, once known to be sound.
+    let mut heights: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut keys: Vec<&str> = values.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    for key in keys {
+        let mut chain = Vec::new();
+        let h = reference_height(key, values, &mut chain, &mut heights).map_err(|msg| {
+            let line = lines.get(key).copied().unwrap_or(0);
+            InputError::new(file, line, 1, format!("property `{key}`: {msg}"))
+        })?;
+        if h > MAX_EXPANSION_DEPTH {
+            let line = lines.get(key).copied().unwrap_or(0);
+            return Err(InputError::new(
+                file,
+                line,
+                1,
+                format!("property `{key}`: expansion too deep (more than {MAX_EXPANSION_DEPTH} chained references)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The number of keys on the longest reference path from `key` (itself
+/// included); `Err` for a malformed expression or a cycle.
+fn reference_height<'a>(
+    key: &'a str,
+    values: &'a Map<String, Value>,
+    chain: &mut Vec<&'a str>,
+    memo: &mut std::collections::HashMap<&'a str, usize>,
+) -> Result<usize, String> {
+    if let Some(h) = memo.get(key) {
+        return Ok(*h);
+    }
+    if chain.contains(&key) {
+        chain.push(key);
+        return Err(format!("circular reference: {}", chain.join(" -> ")));
+    }
+    if chain.len() > MAX_EXPANSION_DEPTH {
+        return Err(format!(
+            "expansion too deep (more than {MAX_EXPANSION_DEPTH} chained references)"
+        ));
+    }
+    let Some(Value::String(v)) = values.get(key) else {
+        // Not defined in the file: an empty value from the environment.
+        return Ok(1);
+    };
+    chain.push(key);
+    let mut height = 1;
+    let mut rest = v.as_str();
+    while let Some(start) = rest.find("${") {
+        let after = rest.get(start + 2..).unwrap_or_default();
+        let Some(len) = after.find('}') else {
+            return Err("malformed expression: `${` without a closing `}`".to_string());
+        };
+        let name = after.get(..len).unwrap_or_default();
+        let (name, values_ref) = match values.get_key_value(name) {
+            Some((k, _)) => (k.as_str(), values),
+            None => {
+                height = height.max(2);
+                rest = after.get(len + 1..).unwrap_or_default();
+                continue;
+            }
+        };
+        height = height.max(1 + reference_height(name, values_ref, chain, memo)?);
+        rest = after.get(len + 1..).unwrap_or_default();
+    }
+    chain.pop();
+    memo.insert(key, height);
+    Ok(height)
 }
 
 /// Key and raw value: the key ends at the first unescaped `=`, `:` or
@@ -510,5 +602,34 @@ mod tests {
                    "esc key": "tab\there é", "ref": "${key}"})
         );
         assert!(properties("a.properties", "k = \\u12\n").is_err());
+    }
+
+    #[test]
+    fn properties_references_are_checked_like_magiconair() {
+        let pos = |t: &str| {
+            properties("a.properties", t)
+                .err()
+                .map(|e| (e.line, e.message))
+        };
+        // Kept as written; an undefined key (the environment's) is fine.
+        assert_eq!(
+            properties("a.properties", "a = ${b}/x\nb = ${c}\nd = ${HOME}\n").ok(),
+            Some(json!({"a": "${b}/x", "b": "${c}", "d": "${HOME}"}))
+        );
+        let (line, msg) = pos("ok = 1\nbad = ${open\n").unwrap_or_default();
+        assert_eq!(line, 2);
+        assert!(msg.contains("malformed"), "{msg}");
+        let (line, msg) = pos("a = ${b}\nb = x${a}\n").unwrap_or_default();
+        assert_eq!(line, 1);
+        assert!(msg.contains("circular reference: a -> b -> a"), "{msg}");
+        let chain = |n: usize| {
+            let mut t: String = (0..n)
+                .map(|i| format!("k{i} = ${{k{}}}\n", i + 1))
+                .collect();
+            t.push_str(&format!("k{n} = end\n"));
+            t
+        };
+        assert!(properties("a.properties", &chain(63)).is_ok());
+        assert!(pos(&chain(64)).is_some_and(|(_, m)| m.contains("too deep")));
     }
 }

@@ -1,5 +1,7 @@
 //! Containment of engine panics. regorus 0.14.1 can panic on some inputs
-//! (`object.subset(array, [])` reaches `slice::windows(0)`); a policy must
+//! (its `object.subset(array, [])` reaches `slice::windows(0)`; archgate's
+//! engines use their own `object.subset`, see [`crate::builtins`], but
+//! other panics may remain); a policy must
 //! never crash archgate, so each evaluation runs under `catch_unwind` and a
 //! panic becomes an evaluation error naming the rule and input. The engine
 //! that panicked is discarded (callers clone a fresh one from the template).

@@ -15,11 +15,20 @@
 //!   baselines. Exceptions written in Rego (`exception` rules) drop results
 //!   before they become findings, as conftest does.
 //!
+//! * **Configuration files** (`Jenkinsfile`, `nginx.conf`, TOML, INI, XML,
+//!   properties, HCL, dotenv, plain JSON/YAML: units without resources,
+//!   [`archgate_iac::discover::is_config_file`]) are parsed as `policy test`
+//!   parses them (conftest's parser chosen by [`detect`]); one that does not
+//!   parse is an [`InputError`], collected by the hook and handed to the
+//!   caller ([`WorkspacePolicies::take_input_errors`]), since a scan hook
+//!   returns only findings and notes. A scan reads such files only when
+//!   asked ([`WorkspacePolicies::wants_config_files`]).
+//!
 //! Compiled once; each worker takes an engine from a pool of clones of the
 //! prepared template, so evaluation needs no lock beyond the pool's.
 
 use crate::conftest::{CheckResult, Evaluator, FileInfo, Outcome};
-use crate::input::{detect, parse};
+use crate::input::{detect, parse, Parser};
 use crate::load::{EntryRule, Namespace, PolicySet, RuleKind};
 use archgate_core::{
     Finding, FindingKind, InputError, Location, Note, RuleDoc, RuleMeta, Severity, Span,
@@ -38,6 +47,8 @@ pub struct PolicyHook {
     namespaces: Vec<(String, Option<Vec<&'static str>>)>,
     pool: Mutex<Vec<Engine>>,
     today: String,
+    /// Configuration files that did not parse (see [`PolicyHook::take_errors`]).
+    errors: Mutex<Vec<InputError>>,
 }
 
 impl std::fmt::Debug for PolicyHook {
@@ -68,7 +79,28 @@ impl PolicyHook {
                 .date_naive()
                 .format("%Y-%m-%d")
                 .to_string(),
+            errors: Mutex::new(Vec::new()),
         }
+    }
+
+    /// True when some namespace runs (the scan should then also read
+    /// configuration files for it).
+    pub fn runs_anything(&self) -> bool {
+        !self.namespaces.is_empty()
+    }
+
+    /// The input errors found so far (configuration files that do not
+    /// parse), sorted by place, and forgets them: a [`UnitHook`] returns
+    /// only findings and notes, so the caller moves these into its report
+    /// after each scan.
+    pub fn take_errors(&self) -> Vec<InputError> {
+        let mut out = self
+            .errors
+            .lock()
+            .map(|mut e| std::mem::take(&mut *e))
+            .unwrap_or_default();
+        out.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
+        out
     }
 
     /// Evaluates expiry dates of suppressions against `today` (tests).
@@ -104,8 +136,39 @@ fn kind_word(w: &str) -> Option<&'static str> {
         "terraform_plan" | "tfplan" => "terraform_plan",
         "cloudformation" | "cfn" => "cloudformation",
         "github_actions" | "actions" | "gha" => "github_actions",
+        // Configuration files: all of them, or those of one format.
+        "config" => "config",
+        "toml" => "toml",
+        "ini" => "ini",
+        "xml" => "xml",
+        "properties" => "properties",
+        "groovy" | "jenkins" | "jenkinsfile" => "groovy",
+        "nginx" => "nginx",
+        "dotenv" => "dotenv",
         _ => return None,
     })
+}
+
+/// The kind word of a configuration file parsed with `p`: for TOML, INI,
+/// XML, properties, Groovy, nginx and dotenv what [`kind_word`] gives for a
+/// package naming the format. `yaml`, `json`, `hcl2` and `ignore` are no
+/// package words (`hcl` already means Terraform): such files are reached
+/// by `config` and untargeted namespaces.
+fn format_word(p: Parser) -> &'static str {
+    match p {
+        Parser::Yaml => "yaml",
+        Parser::Json => "json",
+        Parser::Hcl2 => "hcl2",
+        Parser::Dockerfile => "dockerfile",
+        Parser::Dotenv => "dotenv",
+        Parser::Ignore => "ignore",
+        Parser::Toml => "toml",
+        Parser::Ini => "ini",
+        Parser::Xml => "xml",
+        Parser::Properties => "properties",
+        Parser::Groovy => "groovy",
+        Parser::Nginx => "nginx",
+    }
 }
 
 /// The source kinds a namespace is written for: its Trivy
@@ -243,10 +306,44 @@ impl UnitHook for PolicyHook {
             let Ok(parser) = detect(std::path::Path::new(&f.path)) else {
                 continue;
             };
-            let docs = match parse(parser, &f.path, &f.text) {
+            // A file no infrastructure reader took anything from is
+            // configuration: policies are the only ones to read it.
+            let own = unit.resources.iter().any(|r| r.file == f.path);
+            let config = !own && archgate_iac::discover::is_config_file(&f.path);
+            let parsed = match parse(parser, &f.path, &f.text) {
+                // Configuration JSON is often JSONC (`tsconfig.json`,
+                // `.vscode/settings.json`, devcontainers): comments and
+                // trailing commas are accepted for it, as archgate's IaC
+                // JSON reader accepts them; a `policy test` user names the
+                // parser instead.
+                Err(_) if config && parser == Parser::Json => {
+                    archgate_iac::json::parse(&f.path, &f.text).map(|n| {
+                        vec![crate::input::Document {
+                            value: crate::input::to_json(&n),
+                            line: 1,
+                        }]
+                    })
+                }
+                other => other,
+            };
+            let docs = match parsed {
                 Ok(d) => d,
-                // The IaC parser already reported this file's syntax errors.
-                Err(_) => continue,
+                Err(e) => {
+                    // The IaC reader already reported (as an error or a
+                    // note) the syntax errors of the files it reads; a
+                    // configuration file's are the policies' to report.
+                    let said = unit.errors.iter().any(|x| x.file == f.path)
+                        || unit
+                            .notes
+                            .iter()
+                            .any(|n| n.file.as_deref() == Some(f.path.as_str()));
+                    if config && !said {
+                        if let Ok(mut errs) = self.errors.lock() {
+                            errs.push(e);
+                        }
+                    }
+                    continue;
+                }
             };
             let docs: Vec<(serde_json::Value, u32)> =
                 docs.into_iter().map(|d| (d.value, d.line)).collect();
@@ -263,23 +360,23 @@ impl UnitHook for PolicyHook {
                 .map(|r| r.source.as_str())
                 .collect();
             match parser {
-                crate::input::Parser::Dockerfile => kinds.push("dockerfile"),
-                crate::input::Parser::Hcl2 => kinds.push("terraform"),
+                _ if config => kinds.extend(["config", format_word(parser)]),
+                Parser::Dockerfile => kinds.push("dockerfile"),
+                Parser::Hcl2 => kinds.push("terraform"),
                 _ => {}
             }
             for (ns, targets) in self.namespaces() {
                 if targets.is_some_and(|t| !t.iter().any(|k| kinds.contains(k))) {
                     continue;
                 }
-                let input = if parser == crate::input::Parser::Dockerfile
-                    && crate::dockerfile::wants_trivy_shape(ns)
-                {
-                    trivy.get_or_insert_with(|| {
-                        vec![(crate::dockerfile::to_trivy(&f.text, &f.path), 1)]
-                    })
-                } else {
-                    &docs
-                };
+                let input =
+                    if parser == Parser::Dockerfile && crate::dockerfile::wants_trivy_shape(ns) {
+                        trivy.get_or_insert_with(|| {
+                            vec![(crate::dockerfile::to_trivy(&f.text, &f.path), 1)]
+                        })
+                    } else {
+                        &docs
+                    };
                 // Trivy's selector subtypes: only documents of those kinds.
                 let of_kind: Vec<(serde_json::Value, u32)>;
                 let input = if ns.kinds.is_empty() {
@@ -690,6 +787,28 @@ pub struct WorkspacePolicies {
     pub hooks: Vec<Arc<dyn UnitHook>>,
     pub errors: Vec<InputError>,
     pub notes: Vec<Note>,
+    /// The Rego hook (also in `hooks`), for its input errors.
+    pub rego: Option<Arc<PolicyHook>>,
+}
+
+impl WorkspacePolicies {
+    /// True when Rego policies with entry rules were loaded: the scan
+    /// should then also discover configuration files
+    /// ([`archgate_iac::SourceKind::Config`]) for them. Without, it reads
+    /// no more files than its rules need.
+    pub fn wants_config_files(&self) -> bool {
+        self.rego.as_ref().is_some_and(|h| h.runs_anything())
+    }
+
+    /// The input errors the policies found in the files of the scans run
+    /// so far (configuration files that do not parse), to add to the
+    /// report of the scan just run; each is returned once.
+    pub fn take_input_errors(&self) -> Vec<InputError> {
+        self.rego
+            .as_ref()
+            .map(|h| h.take_errors())
+            .unwrap_or_default()
+    }
 }
 
 /// Loads the workspace policy directory for `check`: its `.rego` files
@@ -723,7 +842,9 @@ pub fn workspace_policies(dir: &std::path::Path) -> WorkspacePolicies {
                             ),
                         });
                     }
-                    out.hooks.push(Arc::new(PolicyHook::new(set)));
+                    let hook = Arc::new(PolicyHook::new(set));
+                    out.hooks.push(hook.clone());
+                    out.rego = Some(hook);
                 }
                 Err(e) => out.errors.extend(e),
             }
@@ -930,6 +1051,169 @@ warn_image contains {"msg": "image without tag", "severity": "low", "_loc": {"fi
         let mut trivy = ns("builtin.kubernetes.KSV001");
         trivy.selectors = vec!["cloud".into()];
         assert_eq!(targets(&trivy), Some(vec![]));
+    }
+
+    const CONFIG_POLICY: &str = r#"package config.toml
+
+deny contains {"msg": "debug is on", "_loc": {"file": "app/settings.toml", "line": 3}} if {
+  input.server.debug == true
+}
+"#;
+
+    const JENKINS_POLICY: &str = r#"package jenkins
+
+import rego.v1
+
+deny contains sprintf("sh step at line %d uses sudo", [step.line]) if {
+  walk(input, [_, step])
+  step.kind == "CallExpr"
+  step.children[0].children[0].text == "sh"
+  some t in step.children
+  walk(t, [_, s])
+  s.kind == "StringLiteral"
+  contains(s.text, "sudo")
+}
+"#;
+
+    const MAIN_POLICY: &str = "package main\n\ndeny contains \"seen\" if { input.seen }\n";
+
+    fn config_hook() -> PolicyHook {
+        let set = PolicySet::from_sources(
+            vec![
+                ("cfg.rego".into(), CONFIG_POLICY.into()),
+                ("jenkins.rego".into(), JENKINS_POLICY.into()),
+                ("main.rego".into(), MAIN_POLICY.into()),
+                ("pods.rego".into(), POLICY.into()),
+            ],
+            &LoadOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        PolicyHook::new(set).with_today("2026-01-01")
+    }
+
+    fn config_unit(path: &str, text: &str) -> ParsedUnit {
+        parse_source(
+            SourceFile {
+                path: path.into(),
+                text: text.into(),
+            },
+            SourceKind::Config,
+        )
+    }
+
+    fn ids_and_lines(out: &UnitResult) -> Vec<(String, u32, String)> {
+        out.findings
+            .iter()
+            .map(|f| {
+                (
+                    f.rule_id.clone(),
+                    f.location.as_ref().map(|l| l.span.line).unwrap_or(0),
+                    f.message.clone(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn configuration_files_reach_the_namespaces_written_for_them() {
+        let hook = config_hook();
+        let toml = config_unit(
+            "app/settings.toml",
+            "[server]\nport = 8080\ndebug = true\nseen = 1\n",
+        );
+        let out = hook.evaluate(&toml);
+        assert!(out.notes.is_empty(), "{:?}", out.notes);
+        // `config.toml` runs (at `_loc`), `jenkins` and `k8s.pods` do not;
+        // `main` runs on everything but finds no top-level `seen`.
+        assert_eq!(
+            ids_and_lines(&out),
+            vec![("config.toml.deny".into(), 3, "debug is on".into())]
+        );
+        assert_eq!(out.findings[0].resource, None);
+        assert_eq!(
+            out.findings[0].snippet.as_deref().map(str::trim_end),
+            Some("debug = true")
+        );
+
+        let jenkins = config_unit(
+            "ci/Jenkinsfile",
+            "pipeline {\n  agent any\n  stages {\n    stage('b') {\n      steps {\n        sh 'sudo make'\n      }\n    }\n  }\n}\n",
+        );
+        let out = hook.evaluate(&jenkins);
+        assert_eq!(
+            ids_and_lines(&out),
+            vec![(
+                "jenkins.deny".into(),
+                1,
+                "sh step at line 6 uses sudo".into()
+            )]
+        );
+
+        // `main` runs on plain JSON configuration, `config.toml` does not;
+        // JSONC (comments, trailing commas) is read too.
+        let json = config_unit("conf/flags.json", "{\"seen\": true}");
+        assert_eq!(
+            ids_and_lines(&hook.evaluate(&json)),
+            vec![("main.deny".into(), 1, "seen".into())]
+        );
+        let jsonc = config_unit(
+            ".vscode/settings.json",
+            "{\n  // editor\n  \"seen\": [1, 2,],\n}\n",
+        );
+        assert_eq!(
+            ids_and_lines(&hook.evaluate(&jsonc)),
+            vec![("main.deny".into(), 1, "seen".into())]
+        );
+        assert!(hook.take_errors().is_empty());
+    }
+
+    #[test]
+    fn a_configuration_file_that_does_not_parse_is_an_input_error() {
+        let hook = config_hook();
+        let out = hook.evaluate(&config_unit("app/bad.toml", "[server]\nport = = 1\n"));
+        assert!(out.findings.is_empty());
+        let errs = hook.take_errors();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!((errs[0].file.as_str(), errs[0].line), ("app/bad.toml", 2));
+        assert!(errs[0].col > 1, "{:?}", errs[0]);
+        // Taken once.
+        assert!(hook.take_errors().is_empty());
+        // JSON that is not even JSONC: the position of the error.
+        hook.evaluate(&config_unit("conf/x.json", "{\n  \"a\": }\n"));
+        let errs = hook.take_errors();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!((errs[0].file.as_str(), errs[0].line), ("conf/x.json", 2));
+        // Broken YAML the IaC reader already noted is not reported twice.
+        let yaml = parse_source(
+            SourceFile {
+                path: "ansible/site.yml".into(),
+                text: "- hosts: all\n  tasks: [\n".into(),
+            },
+            SourceKind::Kubernetes,
+        );
+        assert_eq!(yaml.notes.len(), 1);
+        hook.evaluate(&yaml);
+        assert!(hook.take_errors().is_empty());
+    }
+
+    #[test]
+    fn workspace_policies_ask_for_configuration_files_only_with_entry_rules() {
+        let d = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let none = workspace_policies(d.path());
+        assert!(!none.wants_config_files());
+        std::fs::write(d.path().join("lib.rego"), "package lib\n\nx := 1\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!workspace_policies(d.path()).wants_config_files());
+        std::fs::write(d.path().join("cfg.rego"), CONFIG_POLICY).unwrap_or_else(|e| panic!("{e}"));
+        let with = workspace_policies(d.path());
+        assert!(with.errors.is_empty(), "{:?}", with.errors);
+        assert!(with.wants_config_files());
+        let rego = with.hooks.first().cloned();
+        let unit = config_unit("bad.ini", "[a\n");
+        if let Some(h) = rego {
+            h.evaluate(&unit);
+        }
+        assert_eq!(with.take_input_errors().len(), 1);
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! Dockerfiles as conftest's list of instructions ([`crate::dockerfile`]),
 //! dotenv as a flat object.
 //!
-//! TOML, INI, XML and Java properties come from [`crate::formats`].
+//! TOML, INI, XML and Java properties come from [`crate::formats`];
+//! Jenkinsfiles/Groovy from [`crate::groovy`], nginx configuration from
+//! [`crate::nginx`].
 //!
 //! Each document keeps the line it starts on, so policy results point at
 //! it. Not a general converter: formats conftest supports that archgate
@@ -28,11 +30,13 @@ pub enum Parser {
     Ini,
     Xml,
     Properties,
+    Groovy,
+    Nginx,
 }
 
 impl Parser {
     pub const NAMES: &'static str =
-        "yaml, json, hcl2, dockerfile, dotenv, ignore, toml, ini, xml, properties";
+        "yaml, json, hcl2, dockerfile, dotenv, ignore, toml, ini, xml, properties, groovy, nginx";
 
     pub fn parse(name: &str) -> Result<Parser, String> {
         Ok(match name.to_ascii_lowercase().as_str() {
@@ -46,6 +50,8 @@ impl Parser {
             "ini" => Parser::Ini,
             "xml" => Parser::Xml,
             "properties" => Parser::Properties,
+            "groovy" => Parser::Groovy,
+            "nginx" => Parser::Nginx,
             other => {
                 return Err(format!(
                     "parser `{other}` is not supported; archgate supports {}",
@@ -75,6 +81,13 @@ pub fn detect(path: &Path) -> Result<Parser, String> {
     }
     if lower == ".gitignore" || lower == ".dockerignore" {
         return Ok(Parser::Ignore);
+    }
+    // conftest's names: `nginx.conf`, `Jenkinsfile` and `Jenkinsfile.*`.
+    if lower == "nginx.conf" {
+        return Ok(Parser::Nginx);
+    }
+    if lower == "jenkinsfile" || lower.starts_with("jenkinsfile.") {
+        return Ok(Parser::Groovy);
     }
     let ext = path
         .extension()
@@ -146,6 +159,8 @@ pub fn parse(parser: Parser, file: &str, text: &str) -> Result<Vec<Document>, In
         Parser::Ini => one(crate::formats::ini(file, text)?),
         Parser::Xml => one(crate::formats::xml(file, text)?),
         Parser::Properties => one(crate::formats::properties(file, text)?),
+        Parser::Groovy => one(crate::groovy::to_json(file, text)?),
+        Parser::Nginx => one(crate::nginx::to_json(file, text)?),
     }
 }
 
@@ -241,6 +256,12 @@ mod tests {
         assert_eq!(d("php.ini"), Ok(Parser::Ini));
         assert_eq!(d("pom.xml"), Ok(Parser::Xml));
         assert_eq!(d("app.properties"), Ok(Parser::Properties));
+        assert_eq!(d("ci/Jenkinsfile"), Ok(Parser::Groovy));
+        assert_eq!(d("Jenkinsfile.prod"), Ok(Parser::Groovy));
+        assert_eq!(d("vars/build.groovy"), Ok(Parser::Groovy));
+        assert_eq!(d("etc/nginx.conf"), Ok(Parser::Nginx));
+        assert_eq!(d("site.nginx"), Ok(Parser::Nginx));
+        assert!(d("other.conf").is_err());
         assert!(d("x.cue").is_err());
         assert!(d("README").is_err());
     }

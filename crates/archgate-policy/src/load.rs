@@ -227,8 +227,8 @@ fn new_engine(opts: &LoadOptions, dirs: &crate::builtins::PolicyDirs) -> Engine 
         });
     }
     // Registering on a fresh engine cannot clash with an existing name.
-    let _ = crate::builtins::register(&mut e, dirs);
-    let _ = crate::net::register(&mut e);
+    let _ = crate::builtins::register(&mut e, dirs, opts.show_builtin_errors);
+    let _ = crate::net::register(&mut e, opts.show_builtin_errors);
     if let Some(interval) = NonZeroU32::new(64) {
         e.set_execution_timer_config(ExecutionTimerConfig {
             limit: opts.timeout,

@@ -145,8 +145,10 @@ pub fn is_public(s: &str) -> bool {
     }
 }
 
-/// Registers the builtins on `engine`.
-pub fn register(engine: &mut Engine) -> anyhow::Result<()> {
+/// Registers the builtins on `engine`; `strict` as `--show-builtin-errors`
+/// (see [`crate::builtins::Registrar`]).
+pub fn register(engine: &mut Engine, strict: bool) -> anyhow::Result<()> {
+    let mut engine = crate::builtins::Registrar { engine, strict };
     engine.add_extension(
         "net.cidr_intersects".into(),
         2,

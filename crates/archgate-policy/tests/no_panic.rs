@@ -15,6 +15,8 @@ fn parsers() -> impl Strategy<Value = Parser> {
         Just(Parser::Ini),
         Just(Parser::Xml),
         Just(Parser::Properties),
+        Just(Parser::Groovy),
+        Just(Parser::Nginx),
     ]
 }
 
@@ -35,6 +37,12 @@ proptest! {
     fn markup_like_text_never_panics(p in parsers(), text in "(<a>|</a>|<b x=\"1\"/>|<!--|-->|<\\?xml version=\"1.0\"\\?>|<<EOF\\n|EOF\\n|RUN |\\[\\[t\\]\\]\\n|k = |\\\\u00|\\\\\\n|[0-9.]{1,4}|\\n){0,40}") {
         let _ = parse(p, "f", &text);
         let _ = archgate_policy::dockerfile::to_trivy(&text, "f");
+    }
+
+    #[test]
+    fn groovy_and_nginx_like_text_never_panics(text in "(pipeline |sh |def |\\{|\\}|\\(|\\)|\\[|\\]|'x'|\"a\\$\\{|\\$/|/\\$|/|\\$x|->|:|,|;|=|\\?|\\.|\\n|#|\"|'''|\\\\|[a-z0-9 ]{1,3}|_by_lua_block |@|new |if |else |class A ){0,60}") {
+        let _ = parse(Parser::Groovy, "Jenkinsfile", &text);
+        let _ = parse(Parser::Nginx, "nginx.conf", &text);
     }
 
     #[test]

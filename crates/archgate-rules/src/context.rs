@@ -8,17 +8,17 @@
 //! interpolations left in strings, and CloudFormation `Ref`/`Fn::GetAtt`/
 //! `Fn::Sub` (long and short forms).
 
+use archgate_core::hash::{fx_hash_str, FxMap};
 use archgate_core::{Node, Value};
 use archgate_iac::{ParsedUnit, Resource, SourceKind};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 /// The parsed unit with its indexes.
 pub struct Context<'a> {
     pub unit: &'a ParsedUnit,
-    by_kind: HashMap<&'a str, Vec<usize>>,
-    by_address: HashMap<&'a str, usize>,
+    by_kind: FxMap<&'a str, Vec<usize>>,
+    by_address: FxMap<&'a str, usize>,
     refs_from: Vec<Vec<usize>>,
     refs_to: Vec<Vec<usize>>,
     /// For the resource the secret checks looked at last (by index), which
@@ -28,7 +28,16 @@ pub struct Context<'a> {
     /// a check with nothing to look at returns without walking the body.
     /// (Indices and bits only, so the context stays covariant in `'a`.)
     pub(crate) secret_masks: RefCell<Option<SecretMasks>>,
+    /// Per resource kind asked about (by hash): hash of `kind.name` → the
+    /// resources whose reference texts may mention it. Built on the first
+    /// question about the kind, in one walk of the unit; see
+    /// [`Context::mentioning`], which confirms candidates on their text.
+    /// (Hashes and indices only, so the context stays covariant in `'a`.)
+    mentions: RefCell<FxMap<u64, Rc<MentionIndex>>>,
 }
+
+/// Hash of `kind.name` → indices of the resources that may mention it.
+type MentionIndex = FxMap<u64, Vec<usize>>;
 
 /// The resource's index, the union of its strings' bits, and each string's bits.
 pub(crate) type SecretMasks = (usize, u8, Rc<[u8]>);
@@ -37,12 +46,12 @@ impl<'a> Context<'a> {
     /// Indexes `unit` (linear in the size of its resources' bodies).
     pub fn new(unit: &'a ParsedUnit) -> Context<'a> {
         let n = unit.resources.len();
-        let mut by_kind: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut by_address: HashMap<&str, usize> = HashMap::new();
+        let mut by_kind: FxMap<&str, Vec<usize>> = FxMap::default();
+        let mut by_address: FxMap<&str, usize> = FxMap::default();
         // Terraform data sources have no `data.` in their address; references do.
-        let mut data_by_address: HashMap<&str, usize> = HashMap::new();
+        let mut data_by_address: FxMap<&str, usize> = FxMap::default();
         // CloudFormation logical ids, per file.
-        let mut logical: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut logical: FxMap<(&str, &str), usize> = FxMap::default();
         for (i, r) in unit.resources.iter().enumerate() {
             by_kind.entry(r.kind.as_str()).or_default().push(i);
             if r.block == "data" {
@@ -130,6 +139,7 @@ impl<'a> Context<'a> {
             refs_from,
             refs_to,
             secret_masks: RefCell::new(None),
+            mentions: RefCell::new(FxMap::default()),
         }
     }
 
@@ -188,10 +198,103 @@ impl<'a> Context<'a> {
         self.references_from(r).any(pred) || self.references_to(r).any(pred)
     }
 
+    /// Resources whose unresolved expressions or `${…}` strings mention the
+    /// Terraform resource `kind.name` as a whole reference (`kind.name.id`,
+    /// `kind.name[0].arn`; not `kind.name2`, not `module.m.kind.name`), in
+    /// unit order. Unlike [`Context::references_to`] this does not resolve
+    /// the reference to an address, so it also sees references the index
+    /// could not place (through a module input, in another module).
+    /// A hash lookup; the few candidates are confirmed on their text.
+    pub fn mentioning<'s>(
+        &'s self,
+        kind: &'s str,
+        name: &'s str,
+    ) -> impl Iterator<Item = &'a Resource> + 's {
+        let unit = self.unit;
+        let key = format!("{kind}.{name}");
+        let index = self.mentions_of_kind(kind);
+        let candidates: Vec<usize> = index.get(&fx_hash_str(&key)).cloned().unwrap_or_default();
+        candidates
+            .into_iter()
+            .filter_map(move |i| unit.resources.get(i))
+            .filter(move |r| {
+                let mut found = false;
+                r.body.walk(&mut |n: &Node| {
+                    if !found {
+                        found = match &n.value {
+                            Value::Unknown(t) => mentioned_pairs(t).any(|p| p == key),
+                            Value::Str(t) if t.contains("${") => {
+                                mentioned_pairs(t).any(|p| p == key)
+                            }
+                            _ => false,
+                        };
+                    }
+                });
+                found
+            })
+    }
+
+    /// The mention index of `kind` (see the `mentions` field).
+    fn mentions_of_kind(&self, kind: &str) -> Rc<MentionIndex> {
+        let kind_hash = fx_hash_str(kind);
+        if let Some(index) = self.mentions.borrow().get(&kind_hash) {
+            return index.clone();
+        }
+        let prefix = format!("{kind}.");
+        let mut index = MentionIndex::default();
+        for (i, r) in self.unit.resources.iter().enumerate() {
+            r.body.walk(&mut |node: &Node| {
+                let text = match &node.value {
+                    Value::Unknown(t) => t.as_str(),
+                    Value::Str(t) if t.contains("${") => t.as_str(),
+                    _ => return,
+                };
+                // A substring search finds the few texts that name the kind;
+                // only those are split into pairs.
+                if !text.contains(&prefix) {
+                    return;
+                }
+                for pair in mentioned_pairs(text) {
+                    if pair.starts_with(&prefix) {
+                        let list = index.entry(fx_hash_str(pair)).or_default();
+                        if list.last() != Some(&i) {
+                            list.push(i);
+                        }
+                    }
+                }
+            });
+        }
+        let index = Rc::new(index);
+        self.mentions.borrow_mut().insert(kind_hash, index.clone());
+        index
+    }
+
     /// The text of a file of the unit.
     pub fn text(&self, file: &str) -> Option<&'a str> {
         self.unit.text_of(file)
     }
+}
+
+/// The `kind.name` pairs `text` mentions as whole references: starting at a
+/// run of identifier characters (`[A-Za-z0-9_.-]`) or after a `-` in it,
+/// never after a `.` (so `module.m.kind.name` does not mention
+/// `kind.name`), and ending at a `.` or the end of the run.
+fn mentioned_pairs(text: &str) -> impl Iterator<Item = &str> {
+    ident_runs(text).flat_map(|run| {
+        let starts = std::iter::once(0).chain(run.match_indices('-').map(|(p, _)| p + 1));
+        starts.filter_map(move |p| {
+            let rest = run.get(p..)?;
+            let dot = rest.find('.')?;
+            if dot == 0 {
+                return None;
+            }
+            let end = rest[dot + 1..]
+                .find('.')
+                .map(|e| dot + 1 + e)
+                .unwrap_or(rest.len());
+            (end > dot + 1).then(|| &rest[..end])
+        })
+    })
 }
 
 /// The target logical id of a CloudFormation `Ref`/`Fn::GetAtt`/`Fn::Sub`.
@@ -217,16 +320,39 @@ fn interpolations(text: &str) -> impl Iterator<Item = &str> {
 /// Dotted identifier chains in an expression: `aws_s3_bucket.b.id`,
 /// `data.aws_iam_policy_document.p.json`.
 fn chains(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+    ident_runs(text)
         .map(|s| s.trim_matches('.'))
         .filter(|s| s.contains('.') && s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+}
+
+/// The maximal runs of `[A-Za-z0-9_.-]` in `text`. Scanned by byte (this
+/// runs over every unresolved expression of every resource): the bytes
+/// of a multi-byte character are never in the set, so every run starts
+/// and ends on a character boundary.
+fn ident_runs(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let is_run = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.';
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() && !is_run(bytes[i]) {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        while i < bytes.len() && is_run(bytes[i]) {
+            i += 1;
+        }
+        text.get(start..i)
+    })
 }
 
 /// The resource a Terraform reference chain names, looked up within the
 /// referencing resource's module.
 fn resolve_tf(
-    by_address: &HashMap<&str, usize>,
-    data_by_address: &HashMap<&str, usize>,
+    by_address: &FxMap<&str, usize>,
+    data_by_address: &FxMap<&str, usize>,
     prefix: Option<&str>,
     chain: &str,
     scratch: &mut String,
@@ -261,6 +387,28 @@ fn resolve_tf(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mentioned_pairs_are_whole_references() {
+        let pairs = |t| mentioned_pairs(t).collect::<Vec<_>>();
+        assert_eq!(pairs("${aws_vpc.main[0].id}"), vec!["aws_vpc.main"]);
+        assert_eq!(pairs("aws_vpc.main.id"), vec!["aws_vpc.main"]);
+        assert_eq!(pairs("x-aws_vpc.a"), vec!["x-aws_vpc.a", "aws_vpc.a"]);
+        // After a `-` a new reference may start (`a-b.c` is a subtraction).
+        assert_eq!(pairs("aws_vpc.main-x.id"), vec!["aws_vpc.main-x", "x.id"]);
+        // `module.x.aws_vpc.m` only mentions `module.x`.
+        assert_eq!(pairs("module.x.aws_vpc.m"), vec!["module.x"]);
+        assert!(pairs(".aws_vpc.m").is_empty());
+        assert!(pairs("plain words").is_empty());
+    }
+
+    #[test]
+    fn ident_runs_split_on_everything_else() {
+        let runs: Vec<&str> = ident_runs("é${a.b[0]}-x  y.z é").collect();
+        assert_eq!(runs, vec!["a.b", "0", "-x", "y.z"]);
+        assert_eq!(ident_runs("").count(), 0);
+        assert_eq!(ident_runs("ééé").count(), 0);
+    }
 
     #[test]
     fn finds_reference_chains() {

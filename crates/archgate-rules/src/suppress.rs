@@ -73,15 +73,16 @@ const MARKERS: [&str; 5] = [
 impl FileDirectives {
     /// Reads every suppression comment of a file.
     pub fn parse(text: &str) -> FileDirectives {
-        let lower_has_marker = MARKERS.iter().any(|m| text.contains(m));
         let mut out = FileDirectives::default();
+        // Most files suppress nothing: then no line needs looking at (the
+        // comment lines only matter for finding directives above a line).
+        if !MARKERS.iter().any(|m| text.contains(m)) {
+            return out;
+        }
         for (i, line) in text.lines().enumerate() {
             let t = line.trim_start();
             out.comment_line
                 .push(t.starts_with('#') || t.starts_with("//"));
-            if !lower_has_marker {
-                continue;
-            }
             if let Some(d) = parse_line(line, i as u32 + 1) {
                 out.directives.push(d);
             }

@@ -99,7 +99,7 @@ pub struct RuleSelection {
     /// Never run these rules (ids or aliases, comma-separated; wildcards allowed).
     #[arg(long = "skip-check", value_delimiter = ',', value_name = "IDS")]
     pub skip_check: Vec<String>,
-    /// Only these source kinds: terraform, terraform_plan, kubernetes, dockerfile, cloudformation, github_actions.
+    /// Only these source kinds: terraform, terraform_plan, kubernetes, dockerfile, cloudformation, github_actions, config (files only Rego policies read).
     #[arg(long, value_delimiter = ',', value_name = "KINDS")]
     pub framework: Vec<String>,
     /// Also run the Checkov YAML custom policies in DIR (repeatable).

@@ -49,7 +49,7 @@ fn scan_options(
             None if f == "all" => {}
             None => {
                 return Err(format!(
-                    "unknown framework `{f}`; expected one of terraform, terraform_plan, kubernetes, dockerfile, cloudformation, github_actions"
+                    "unknown framework `{f}`; expected one of terraform, terraform_plan, kubernetes, dockerfile, cloudformation, github_actions, config"
                 ))
             }
         }
@@ -76,6 +76,15 @@ fn scan_options(
         parse_only: sel.parse_only,
         hooks: Vec::new(),
     })
+}
+
+/// Rego policies also read configuration files (`Jenkinsfile`, TOML, INI,
+/// …) in the same pass: without `--framework`, discovery takes them too.
+/// A `--framework` list is kept as given (`config` selects them).
+fn with_config_files(frameworks: &mut Option<Vec<archgate_iac::SourceKind>>) {
+    if frameworks.is_none() {
+        *frameworks = Some(archgate_iac::SourceKind::ALL.to_vec());
+    }
 }
 
 fn threshold(out: &OutputArgs, settings: &Settings) -> Result<Severity, String> {
@@ -280,6 +289,11 @@ pub(crate) fn check_workspace(a: &CheckArgs) -> Result<Checked, String> {
         "{}/**",
         settings.paths.policy.trim_end_matches('/')
     ));
+    if policies.wants_config_files() {
+        with_config_files(&mut opts.frameworks);
+    }
+    // Configuration files that do not parse are the Rego hook's input errors.
+    let rego = policies.rego.clone();
     opts.hooks.extend(policies.hooks);
     report.errors.extend(policies.errors);
     report.notes.extend(policies.notes);
@@ -319,7 +333,10 @@ pub(crate) fn check_workspace(a: &CheckArgs) -> Result<Checked, String> {
         if let Some(c) = &collector {
             opts.hooks.push(c.clone());
         }
-        let part = archgate_rules::scan::scan(&dir, &opts);
+        let mut part = archgate_rules::scan::scan(&dir, &opts);
+        if let Some(h) = &rego {
+            part.errors.extend(h.take_errors());
+        }
         if let Some(c) = collector {
             opts.hooks.pop();
             resources.extend(c.take());
@@ -445,11 +462,16 @@ fn scan(a: ScanArgs) -> Result<i32, String> {
     let mut opts = scan_options(&a.rules, &settings)?;
     let mut policy_errors = Vec::new();
     let mut policy_notes = Vec::new();
+    let mut rego = Vec::new();
     for dir in &a.policy {
         if !dir.is_dir() {
             return Err(format!("--policy {}: no such directory", dir.display()));
         }
         let p = archgate_policy::hook::workspace_policies(dir);
+        if p.wants_config_files() {
+            with_config_files(&mut opts.frameworks);
+        }
+        rego.extend(p.rego.clone());
         opts.hooks.extend(p.hooks);
         policy_errors.extend(p.errors);
         policy_notes.extend(p.notes);
@@ -470,7 +492,10 @@ fn scan(a: ScanArgs) -> Result<i32, String> {
         if !p.exists() {
             return Err(format!("{}: no such file or directory", p.display()));
         }
-        let part = archgate_rules::scan::scan(p, &opts);
+        let mut part = archgate_rules::scan::scan(p, &opts);
+        for h in &rego {
+            part.errors.extend(h.take_errors());
+        }
         let prefix = if a.paths.len() > 1 {
             p.display().to_string()
         } else {

@@ -523,3 +523,146 @@ fn trivy_dockerfile_checks_get_trivy_input_shape() {
         "{out}"
     );
 }
+
+#[test]
+fn check_and_scan_run_policies_on_configuration_files() {
+    let ws = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = ws.path();
+    let write = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        if let Some(d) = p.parent() {
+            std::fs::create_dir_all(d).unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::fs::write(p, text).unwrap_or_else(|e| panic!("{e}"));
+    };
+    // A Jenkinsfile rule pointing at the step's line, and a TOML rule.
+    write(
+        "policy/jenkins.rego",
+        r#"package jenkins
+
+import rego.v1
+
+deny contains {"msg": "sh step uses sudo", "_loc": {"file": data.conftest.file.name, "line": step.line}} if {
+  walk(input, [_, step])
+  step.kind == "CallExpr"
+  step.children[0].children[0].text == "sh"
+  walk(step, [_, s])
+  s.kind == "StringLiteral"
+  contains(s.text, "sudo")
+}
+"#,
+    );
+    write(
+        "policy/settings.rego",
+        "package config.toml\n\nimport rego.v1\n\ndeny contains \"debug must be off\" if input.server.debug == true\n",
+    );
+    write(
+        "ci/Jenkinsfile",
+        "pipeline {\n  agent any\n  stages {\n    stage('Build') {\n      steps {\n        sh 'sudo make install'\n      }\n    }\n  }\n}\n",
+    );
+    write("app/settings.toml", "[server]\nport = 8080\ndebug = true\n");
+    write(
+        "main.tf",
+        "variable \"region\" {\n  default = \"eu-west-1\"\n}\n",
+    );
+
+    let policy_findings = |out: &str, err: &str| -> (Vec<(String, String, u64)>, u64) {
+        let v: serde_json::Value =
+            serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out} {err}"));
+        let mut got: Vec<(String, String, u64)> = v["findings"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|f| f["kind"] == "policy")
+                    .map(|f| {
+                        (
+                            f["ruleId"].as_str().unwrap_or_default().to_string(),
+                            f["location"]["file"]
+                                .as_str()
+                                .unwrap_or_default()
+                                .to_string(),
+                            f["location"]["line"].as_u64().unwrap_or(0),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        got.sort();
+        (got, v["stats"]["files"].as_u64().unwrap_or(0))
+    };
+    let expected = vec![
+        (
+            "config.toml.deny".to_string(),
+            "app/settings.toml".to_string(),
+            1,
+        ),
+        ("jenkins.deny".to_string(), "ci/Jenkinsfile".to_string(), 6),
+    ];
+
+    // `check`: the workspace's policy/ runs on them in the same pass.
+    let (code, out, err) = run(root, &["check", ".", "-o", "json"]);
+    assert_eq!(code, 1, "{out} {err}");
+    let (got, files) = policy_findings(&out, &err);
+    assert_eq!(got, expected, "{out}");
+    assert_eq!(
+        files, 3,
+        "main.tf, the Jenkinsfile and the TOML file: {out}"
+    );
+
+    // `scan --policy`: the same, on any directory.
+    let (code, out, err) = run(root, &["scan", ".", "--policy", "policy", "-o", "json"]);
+    assert_eq!(code, 1, "{out} {err}");
+    assert_eq!(policy_findings(&out, &err), (expected.clone(), 3), "{out}");
+
+    // `--framework config` takes the configuration files alone.
+    let (_, out, err) = run(
+        root,
+        &[
+            "scan",
+            ".",
+            "--policy",
+            "policy",
+            "--framework",
+            "config",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(policy_findings(&out, &err), (expected, 2), "{out}");
+
+    // Without policies the configuration files are not read at all.
+    let (code, out, err) = run(root, &["scan", ".", "-o", "json"]);
+    assert_eq!(code, 0, "{out} {err}");
+    assert_eq!(policy_findings(&out, &err), (Vec::new(), 1), "{out}");
+    std::fs::rename(root.join("policy"), root.join("rules-off")).unwrap_or_else(|e| panic!("{e}"));
+    let (_, out, err) = run(root, &["check", ".", "-o", "json"]);
+    assert_eq!(policy_findings(&out, &err), (Vec::new(), 1), "{out}");
+    std::fs::rename(root.join("rules-off"), root.join("policy")).unwrap_or_else(|e| panic!("{e}"));
+
+    // A configuration file that does not parse: an input error at its
+    // line and column, the other findings still reported. Exit 2 when no
+    // finding reaches the threshold (findings take precedence, as for every
+    // input error).
+    write("app/broken.ini", "[server]\nport = 80\n[unclosed\n");
+    let (code, out, err) = run(root, &["check", ".", "-o", "json"]);
+    assert_eq!(code, 1, "{out} {err}");
+    let (code, _, _) = run(root, &["check", ".", "--fail-on", "critical"]);
+    assert_eq!(code, 2);
+    let v: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {err}"));
+    let errors = v["errors"].as_array().cloned().unwrap_or_default();
+    assert_eq!(errors.len(), 1, "{out}");
+    assert_eq!(errors[0]["file"], "app/broken.ini", "{out}");
+    assert_eq!(errors[0]["line"], 3, "{out}");
+    assert_eq!(errors[0]["column"], 1, "{out}");
+    assert_eq!(policy_findings(&out, &err).0.len(), 2, "{out}");
+    let (code, out, err) = run(
+        root,
+        &["scan", ".", "--policy", "policy", "--fail-on", "critical"],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        format!("{out}{err}").contains("app/broken.ini:3:1"),
+        "{out} {err}"
+    );
+}

@@ -17,58 +17,13 @@ use hcl_edit::expr::{
 use hcl_edit::template::{Directive, Element, Strip, Template};
 use hcl_edit::Span as _;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
-/// The Firefox/rustc "Fx" hash: a multiply-rotate per 8 bytes. Scopes are
-/// rebuilt for every module instance (terraform-aws-vpc's root declares
-/// hundreds of variables and is instantiated once per example), and
-/// SipHash on their names was a few percent of a scan. The keys are
-/// variable and local names of the scanned code: flooding them only slows
-/// down the scan of that code.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
-
-const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A map keyed by names, hashed with [`FxHasher`].
-pub(crate) type NameMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+/// A map keyed by names. Scopes are rebuilt for every module instance
+/// (terraform-aws-vpc's root declares hundreds of variables and is
+/// instantiated once per example), and SipHash on their names was a few
+/// percent of a scan.
+pub(crate) type NameMap<K, V> = archgate_core::hash::FxMap<K, V>;
 
 /// How deep local-to-local references may chain before evaluation gives up
 /// (guards the stack against pathological inputs).

@@ -1557,11 +1557,16 @@ fn module_of(r: &Resource) -> Option<&str> {
 /// and locals are not resources of the unit, so their text is read.
 fn exported_in_text(r: &Resource, ctx: &Context) -> bool {
     let dir = r.file.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let needle = format!("{}.{}", r.kind, r.name);
     ctx.unit
         .files
         .iter()
         .filter(|f| {
-            f.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("") == dir && f.path.ends_with(".tf")
+            f.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("") == dir
+                && f.path.ends_with(".tf")
+                // One substring search rules out most files before any
+                // line is looked at.
+                && f.text.contains(&needle)
         })
         .any(|f| {
             let mut exporting = false;
@@ -1589,7 +1594,7 @@ fn sg_not_attached(r: &Resource, ctx: &Context) -> Vec<Hit> {
     let used = ctx
         .references_to(r)
         .any(|o| !SG_RULE_KINDS.contains(&o.kind.as_str()))
-        || ctx.unit.resources.iter().any(|o| {
+        || ctx.mentioning(&r.kind, &r.name).any(|o| {
             module_of(o) == here
                 && match o.block.as_str() {
                     // Exported or passed on: its users are out of view.
@@ -1597,9 +1602,6 @@ fn sg_not_attached(r: &Resource, ctx: &Context) -> Vec<Hit> {
                     "resource" => !SG_RULE_KINDS.contains(&o.kind.as_str()),
                     _ => false,
                 }
-                && reference_texts(&o.body)
-                    .iter()
-                    .any(|t| mentions(t, &r.kind, &r.name))
         })
         || exported_in_text(r, ctx);
     if used {

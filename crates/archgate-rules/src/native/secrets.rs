@@ -97,8 +97,12 @@ fn markers() -> Option<&'static (aho_corasick::AhoCorasick, Vec<u8>)> {
             let groups = words.iter().map(|(_, g)| *g).collect();
             // The words are fixed and few; building cannot fail short of a bug,
             // and then every string is simply looked at by every check.
+            // A full DFA: the automaton is small (a few hundred states) and
+            // runs over every string of every resource, so the fastest
+            // search is worth its build time (once per process).
             aho_corasick::AhoCorasick::builder()
                 .ascii_case_insensitive(true)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .build(words.iter().map(|(w, _)| w.as_str()))
                 .ok()
                 .map(|ac| (ac, groups))
@@ -106,8 +110,45 @@ fn markers() -> Option<&'static (aho_corasick::AhoCorasick, Vec<u8>)> {
         .as_ref()
 }
 
+/// Strings up to this long are remembered with their marker groups.
+const MEMO_MAX_LEN: usize = 128;
+/// Entries the per-thread memo holds before it starts over.
+const MEMO_MAX_ENTRIES: usize = 65_536;
+
+thread_local! {
+    /// Marker groups of strings already searched on this thread. The same
+    /// strings come back again and again: key names (`name`, `tags`), and
+    /// every literal of a module once per instance of it. A lookup is a
+    /// hash of a short string; the automaton's search costs several
+    /// hundred instructions per string. Bounded (short strings, a fixed
+    /// number of entries), so memory stays flat.
+    static MEMO: std::cell::RefCell<archgate_core::hash::FxMap<Box<str>, u8>> =
+        std::cell::RefCell::new(archgate_core::hash::FxMap::default());
+}
+
 /// The marker groups found in `s`.
 fn marker_groups(s: &str) -> u8 {
+    if s.len() > MEMO_MAX_LEN {
+        return search_markers(s);
+    }
+    MEMO.with(|memo| {
+        let Ok(mut memo) = memo.try_borrow_mut() else {
+            return search_markers(s);
+        };
+        if let Some(g) = memo.get(s) {
+            return *g;
+        }
+        let g = search_markers(s);
+        if memo.len() >= MEMO_MAX_ENTRIES {
+            memo.clear();
+        }
+        memo.insert(s.into(), g);
+        g
+    })
+}
+
+/// The marker groups found in `s`, searched.
+fn search_markers(s: &str) -> u8 {
     let Some((ac, groups)) = markers() else {
         return 0xff;
     };
