@@ -81,6 +81,39 @@ impl LineIndex {
             Ok(i) => i,
             Err(i) => i - 1,
         };
+        self.position(text, byte, line)
+    }
+
+    /// [`LineIndex::locate`] for an offset known to be on 0-based line
+    /// `from` or after it: a span's end is usually a few lines below its
+    /// start, so the lines after `from` are stepped through first and only
+    /// a far end is searched for.
+    fn locate_from(&self, text: &str, byte: usize, from: usize) -> (u32, u32) {
+        let byte = byte.min(text.len());
+        let from = from.min(self.line_starts.len() - 1);
+        let mut line = from;
+        let mut steps = 0;
+        while steps < 8
+            && self
+                .line_starts
+                .get(line + 1)
+                .is_some_and(|next| *next <= byte)
+        {
+            line += 1;
+            steps += 1;
+        }
+        if steps == 8 {
+            let rest = &self.line_starts[line..];
+            line += match rest.binary_search(&byte) {
+                Ok(i) => i,
+                Err(i) => i - 1,
+            };
+        }
+        self.position(text, byte, line)
+    }
+
+    /// 1-based line and column of `byte`, which is on 0-based `line`.
+    fn position(&self, text: &str, byte: usize, line: usize) -> (u32, u32) {
         let start = self.line_starts[line];
         let col = if self.line_is_ascii(line) {
             byte - start
@@ -110,6 +143,8 @@ impl LineIndex {
                     line,
                     col + (end.min(text.len()) - start.min(text.len())) as u32,
                 )
+            } else if end >= start {
+                self.locate_from(text, end, line as usize - 1)
             } else {
                 self.locate(text, end)
             };

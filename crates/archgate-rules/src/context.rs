@@ -87,7 +87,7 @@ impl<'a> Context<'a> {
                         }
                     }
                 }
-                Value::Str(text) if text.contains("${") => {
+                Value::Str(text) if has_interpolation(text) => {
                     for inner in interpolations(text) {
                         for chain in chains(inner) {
                             if let Some(t) = resolve_tf(
@@ -223,7 +223,7 @@ impl<'a> Context<'a> {
                     if !found {
                         found = match &n.value {
                             Value::Unknown(t) => mentioned_pairs(t).any(|p| p == key),
-                            Value::Str(t) if t.contains("${") => {
+                            Value::Str(t) if has_interpolation(t) => {
                                 mentioned_pairs(t).any(|p| p == key)
                             }
                             _ => false,
@@ -246,7 +246,7 @@ impl<'a> Context<'a> {
             r.body.walk(&mut |node: &Node| {
                 let text = match &node.value {
                     Value::Unknown(t) => t.as_str(),
-                    Value::Str(t) if t.contains("${") => t.as_str(),
+                    Value::Str(t) if has_interpolation(t) => t.as_str(),
                     _ => return,
                 };
                 // A substring search finds the few texts that name the kind;
@@ -308,6 +308,20 @@ fn cfn_target<'n>(name: &str, v: &'n Node) -> Option<&'n str> {
         },
         _ => None,
     }
+}
+
+/// True when `text` holds a `${`. Every string of every resource is asked,
+/// and most hold no `$` at all: a byte search for `$` (memchr) answers
+/// that faster than a substring search set up per string.
+pub(crate) fn has_interpolation(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        rest = &rest[at + 1..];
+        if rest.starts_with('{') {
+            return true;
+        }
+    }
+    false
 }
 
 /// The `…` of every `${…}` in a string.
@@ -400,6 +414,15 @@ mod tests {
         assert_eq!(pairs("module.x.aws_vpc.m"), vec!["module.x"]);
         assert!(pairs(".aws_vpc.m").is_empty());
         assert!(pairs("plain words").is_empty());
+    }
+
+    #[test]
+    fn interpolation_needs_dollar_brace() {
+        assert!(has_interpolation("a${b}"));
+        assert!(has_interpolation("$$${b}"));
+        assert!(!has_interpolation("a$b {c}"));
+        assert!(!has_interpolation("a$"));
+        assert!(!has_interpolation(""));
     }
 
     #[test]

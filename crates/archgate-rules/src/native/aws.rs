@@ -174,7 +174,7 @@ fn reference_texts(n: &Node) -> Vec<&str> {
     let mut out = Vec::new();
     n.walk(&mut |x| match &x.value {
         Value::Unknown(t) => out.push(t.as_str()),
-        Value::Str(t) if t.contains("${") => out.push(t.as_str()),
+        Value::Str(t) if crate::context::has_interpolation(t) => out.push(t.as_str()),
         _ => {}
     });
     out
@@ -1579,7 +1579,7 @@ fn exported_in_text(r: &Resource, ctx: &Context) -> bool {
                     let word = line.split([' ', '{', '"']).next().unwrap_or("");
                     exporting = matches!(word, "output" | "locals" | "module");
                 }
-                exporting && mentions(line, &r.kind, &r.name)
+                exporting && line.contains(&needle) && mentions(line, &r.kind, &r.name)
             })
         })
 }
