@@ -4,7 +4,7 @@
 use crate::cli::{
     CheckArgs, Cli, Command, ExplainArgs, InitArgs, OutputArgs, RuleSelection, RulesArgs, ScanArgs,
 };
-use archgate_core::render::{render, Format, RenderOptions};
+use archgate_core::render::{render_to, Format, RenderOptions};
 use archgate_core::report::{exit, Report};
 use archgate_core::{InputError, Note, RuleMeta, Settings, Severity};
 use std::io::{IsTerminal, Write};
@@ -129,17 +129,22 @@ pub(crate) fn finish(
         show_suppressed: !out.hide_suppressed,
         version: env!("CARGO_PKG_VERSION").to_string(),
     };
-    let text = render(&report, format, &opts);
+    // Written as it is rendered: a large scan's JSON report is megabytes,
+    // and building it as one string first cost tens of milliseconds.
     match &out.output {
         Some(path) => {
-            std::fs::write(path, &text)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            let written = std::fs::File::create(path).and_then(|f| {
+                let mut w = std::io::BufWriter::new(f);
+                render_to(&report, format, &opts, &mut w)?;
+                w.flush()
+            });
+            written.map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             eprintln!("report written to {}", path.display());
         }
         None => {
-            let mut stdout = std::io::stdout().lock();
+            let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             // A closed pipe (`archgate check | head`) is not an error worth a panic.
-            let _ = stdout.write_all(text.as_bytes());
+            let _ = render_to(&report, format, &opts, &mut stdout);
             let _ = stdout.flush();
         }
     }

@@ -195,6 +195,23 @@ fn note(n: &Note) -> JsonNote<'_> {
 }
 
 pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
+    let mut out = Vec::new();
+    match write(report, opts, &mut out) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(e) => format!(
+            "{{\"error\": {}}}\n",
+            serde_json::Value::String(format!("cannot serialise the report: {e}"))
+        ),
+    }
+}
+
+/// Writes the report to `w` as it is serialised, without building the
+/// whole text first (a large scan's report is megabytes).
+pub(crate) fn write(
+    report: &Report,
+    opts: &RenderOptions,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let count = |s: Severity| {
         report
             .counts()
@@ -243,7 +260,8 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
             duration_ms: report.stats.duration_ms,
         },
     };
-    to_pretty(&doc)
+    serde_json::to_writer_pretty(&mut *w, &doc).map_err(std::io::Error::other)?;
+    w.write_all(b"\n")
 }
 
 /// Pretty JSON plus a final newline. Serialising these plain structs cannot

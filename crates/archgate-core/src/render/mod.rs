@@ -126,6 +126,21 @@ pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
     }
 }
 
+/// [`render`] straight into a writer. The JSON report is serialised as
+/// it is written (no megabytes-long string first); the other formats are
+/// rendered, then written.
+pub fn render_to(
+    report: &Report,
+    format: Format,
+    opts: &RenderOptions,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(report, opts, w),
+        other => w.write_all(render(report, other, opts).as_bytes()),
+    }
+}
+
 /// The outcome of a run relative to the threshold, as every reporter states it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Verdict {
