@@ -126,9 +126,9 @@ pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
     }
 }
 
-/// [`render`] straight into a writer. The JSON report is serialised as
-/// it is written (no megabytes-long string first); the other formats are
-/// rendered, then written.
+/// [`render`] straight into a writer. The JSON report and the SARIF log
+/// are serialised as they are written (no megabytes-long string first);
+/// the other formats are rendered, then written.
 pub fn render_to(
     report: &Report,
     format: Format,
@@ -137,6 +137,7 @@ pub fn render_to(
 ) -> std::io::Result<()> {
     match format {
         Format::Json => json::write(report, opts, w),
+        Format::Sarif => sarif::write(report, opts, w),
         other => w.write_all(render(report, other, opts).as_bytes()),
     }
 }
@@ -296,6 +297,28 @@ pub(crate) mod fixture;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn render_to_writes_what_render_returns() {
+        let report = fixture::report();
+        let opts = fixture::opts();
+        for format in [
+            Format::Json,
+            Format::Sarif,
+            Format::Text,
+            Format::Junit,
+            Format::Markdown,
+            Format::PolicyReport,
+        ] {
+            let mut out = Vec::new();
+            render_to(&report, format, &opts, &mut out).unwrap();
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                render(&report, format, &opts),
+                "{format:?}"
+            );
+        }
+    }
 
     #[test]
     fn format_parses_names_and_aliases() {

@@ -519,6 +519,21 @@ fn result<'a>(f: &'a Finding, report: &'a Report, rule_index: usize) -> SarifRes
 }
 
 pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
+    let mut out = Vec::new();
+    match write(report, opts, &mut out) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(e) => to_pretty(&serde_json::json!({
+            "error": format!("cannot serialise the report: {e}")
+        })),
+    }
+}
+
+/// Writes the SARIF log to `w` as it is serialised (see [`super::render_to`]).
+pub(crate) fn write(
+    report: &Report,
+    opts: &RenderOptions,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let metas = rules_by_id(report);
     let findings = ordered(&report.findings);
 
@@ -658,7 +673,8 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
             },
         }],
     };
-    to_pretty(&log)
+    serde_json::to_writer_pretty(&mut *w, &log).map_err(std::io::Error::other)?;
+    w.write_all(b"\n")
 }
 
 #[cfg(test)]
