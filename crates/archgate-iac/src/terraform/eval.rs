@@ -10,12 +10,11 @@
 //! can link resources by address. Not a Terraform implementation: no type
 //! conversion beyond what the functions below do, no provider schemas.
 
-use archgate_core::{Key, LineIndex, Node, Span, Value};
-use hcl_edit::expr::{
-    BinaryOperator, Expression, FuncCall, ObjectKey, Traversal, TraversalOperator, UnaryOperator,
+use super::hcl::{
+    BinaryOperator, Element, Expr, ExprKind, FuncCall, Number, ObjectKey, Template, Traversal,
+    TraversalOp, UnaryOperator,
 };
-use hcl_edit::template::{Directive, Element, Strip, Template};
-use hcl_edit::Span as _;
+use archgate_core::{Key, LineIndex, Node, Span, Value};
 use std::cell::{Cell, RefCell};
 use std::ops::Range;
 
@@ -77,7 +76,7 @@ impl<'t> Src<'t> {
 /// An expression as written in HCL or in Terraform's JSON syntax.
 #[derive(Clone, Copy)]
 pub(crate) enum Def<'a> {
-    Hcl(&'a Expression),
+    Hcl(&'a Expr),
     Json(&'a Node),
 }
 
@@ -283,7 +282,7 @@ fn from_json(j: &serde_json::Value, span: Span, depth: u32) -> Option<Node> {
     Some(Node::new(v, span))
 }
 
-fn number(n: &hcl_edit::Number) -> Value {
+fn number(n: &Number) -> Value {
     match n.as_i64() {
         Some(i) => Value::Int(i),
         None => n.as_f64().map(Value::Float).unwrap_or(Value::Null),
@@ -377,12 +376,12 @@ impl<'a> Scope<'a> {
     /// unknown hid real findings (recall on the Checkov corpora fell from
     /// 93.6% to 91.4%). An explicit `null` (tfvars, a module argument)
     /// stays null: that caller did decide.
-    pub fn eval_attr(&self, src: &Src, e: &Expression) -> Node {
+    pub fn eval_attr(&self, src: &Src, e: &Expr) -> Node {
         let n = self.eval(src, e);
         if n.is_null() {
             if let Some((name, inner)) = bare_var(e) {
                 if self.unset_optional(name) {
-                    return unknown(src.text_of(inner.span()), n.span);
+                    return unknown(src.text_of(Some(inner.span.range())), n.span);
                 }
             }
         }
@@ -509,7 +508,7 @@ impl<'a> Scope<'a> {
     pub fn eval_json(&self, src: &Src, j: &Node) -> Node {
         let value = match &j.value {
             Value::Str(s) if s.contains("${") || s.contains("%{") => {
-                return match hcl_edit::parser::parse_template(s) {
+                return match super::hcl::parse_template(s) {
                     Ok(t) => {
                         let inner = Src {
                             text: s,
@@ -534,21 +533,21 @@ impl<'a> Scope<'a> {
     }
 
     /// Evaluates an HCL expression.
-    pub fn eval(&self, src: &Src, e: &Expression) -> Node {
-        let range = e.span();
+    pub fn eval(&self, src: &Src, e: &Expr) -> Node {
+        let range = Some(e.span.range());
         let span = src.span(range.clone());
-        let value = match e {
-            Expression::Null(_) => Value::Null,
-            Expression::Bool(b) => Value::Bool(*b.value()),
-            Expression::Number(n) => number(n.value()),
-            Expression::String(s) => Value::Str(s.value().clone()),
-            Expression::Array(a) => Value::Seq(a.iter().map(|x| self.eval(src, x)).collect()),
-            Expression::Object(o) => {
+        let value = match &e.kind {
+            ExprKind::Null => Value::Null,
+            ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::Number(n) => number(n),
+            ExprKind::String(s) => Value::Str(s.to_string()),
+            ExprKind::Array(a) => Value::Seq(a.iter().map(|x| self.eval(src, x)).collect()),
+            ExprKind::Object(o) => {
                 let mut entries = Vec::with_capacity(o.len());
-                for (k, v) in o.iter() {
-                    let name = match k {
-                        ObjectKey::Ident(id) => Some(id.as_str().to_string()),
-                        ObjectKey::Expression(ke) => scalar_string(&self.eval(src, ke)),
+                for item in o {
+                    let name = match &item.key {
+                        ObjectKey::Ident(id) => Some(id.to_string()),
+                        ObjectKey::Expr(ke) => scalar_string(&self.eval(src, ke)),
                     };
                     // An unresolved key makes the whole object unknown:
                     // there is no honest name to file the value under.
@@ -557,34 +556,36 @@ impl<'a> Scope<'a> {
                     };
                     let key = Key {
                         name,
-                        span: src.span(k.span()),
+                        span: src.span(Some(item.key_span.range())),
                     };
-                    entries.push((key, self.eval(src, v.expr())));
+                    entries.push((key, self.eval(src, &item.value)));
                 }
                 Value::Map(entries)
             }
-            Expression::StringTemplate(t) => return self.eval_template(src, t, range, span),
-            Expression::HeredocTemplate(h) => {
-                return self.eval_template(src, &h.template, range, span)
+            ExprKind::StringTemplate(t) | ExprKind::Heredoc(t) => {
+                return self.eval_template(src, t, range, span)
             }
-            Expression::Parenthesis(p) => {
-                let mut n = self.eval(src, p.inner());
+            ExprKind::Parenthesis(p) => {
+                let mut n = self.eval(src, p);
                 n.span = span;
                 return n;
             }
-            Expression::Conditional(c) => match truthy(&self.eval(src, &c.cond_expr)) {
-                Some(true) => return self.eval(src, &c.true_expr),
-                Some(false) => return self.eval(src, &c.false_expr),
-                None => Value::Unknown(src.text_of(range)),
-            },
-            Expression::FuncCall(f) => match self.call(src, f, span) {
+            ExprKind::Conditional(c) => {
+                let [cond, yes, no] = &**c;
+                match truthy(&self.eval(src, cond)) {
+                    Some(true) => return self.eval(src, yes),
+                    Some(false) => return self.eval(src, no),
+                    None => Value::Unknown(src.text_of(range)),
+                }
+            }
+            ExprKind::FuncCall(f) => match self.call(src, f, span) {
                 Some(v) => v,
                 None => Value::Unknown(src.text_of(range)),
             },
-            Expression::Traversal(t) => return self.traverse(src, t, range, span),
-            Expression::UnaryOp(u) => {
-                let inner = self.eval(src, &u.expr);
-                let v = match u.operator.value() {
+            ExprKind::Traversal(t) => return self.traverse(src, t, range, span),
+            ExprKind::Unary(op, operand) => {
+                let inner = self.eval(src, operand);
+                let v = match op {
                     UnaryOperator::Neg => match inner.value {
                         Value::Int(i) => i.checked_neg().map(Value::Int),
                         Value::Float(f) => Some(Value::Float(-f)),
@@ -594,41 +595,40 @@ impl<'a> Scope<'a> {
                 };
                 v.unwrap_or_else(|| Value::Unknown(src.text_of(range)))
             }
-            Expression::BinaryOp(b) => {
-                let l = self.eval(src, &b.lhs_expr);
-                let r = self.eval(src, &b.rhs_expr);
-                binary(*b.operator.value(), &l, &r)
-                    .unwrap_or_else(|| Value::Unknown(src.text_of(range)))
+            ExprKind::Binary(b) => {
+                let (lhs, op, rhs) = &**b;
+                let l = self.eval(src, lhs);
+                let r = self.eval(src, rhs);
+                binary(*op, &l, &r).unwrap_or_else(|| Value::Unknown(src.text_of(range)))
             }
-            Expression::Variable(_) | Expression::ForExpr(_) => Value::Unknown(src.text_of(range)),
+            ExprKind::Variable(_) | ExprKind::For => Value::Unknown(src.text_of(range)),
         };
         Node::new(value, span)
     }
 
     fn traverse(&self, src: &Src, t: &Traversal, range: Option<Range<usize>>, span: Span) -> Node {
-        let ops = &t.operators;
-        let (mut cur, rest) = match &t.expr {
-            Expression::Variable(root) => {
-                let root = root.as_str();
-                let first = match ops.first().map(|o| o.value()) {
-                    Some(TraversalOperator::GetAttr(id)) => id.as_str(),
+        let ops = &t.ops;
+        let (mut cur, rest) = match &t.expr.kind {
+            ExprKind::Variable(root) => {
+                let first = match ops.first() {
+                    Some(TraversalOp::GetAttr(id)) => &**id,
                     _ => return unknown(src.text_of(range), span),
                 };
-                let found = match root {
+                let found = match &**root {
                     "var" => self.var(first),
                     "local" => self.local(first),
                     // A `dynamic` block's iterator over a known collection.
                     // Otherwise resources, data sources, modules,
                     // each/count/self, path and terraform: known only at
                     // plan time.
-                    _ => self.iterator(root, first),
+                    root => self.iterator(root, first),
                 };
                 match found {
                     Some(n) => (n, &ops[1..]),
                     None => return unknown(src.text_of(range), span),
                 }
             }
-            other => (self.eval(src, other), &ops[..]),
+            _ => (self.eval(src, &t.expr), &ops[..]),
         };
         if rest.is_empty() {
             // `var.x` alone: the value itself, even when it is unknown (a
@@ -636,18 +636,16 @@ impl<'a> Scope<'a> {
             return respan(cur, span);
         }
         for op in rest {
-            let next = match op.value() {
-                TraversalOperator::GetAttr(id) => {
-                    index(&cur, &Node::new(Value::Str(id.as_str().to_string()), span))
+            let next = match op {
+                TraversalOp::GetAttr(id) => {
+                    index(&cur, &Node::new(Value::Str(id.to_string()), span))
                 }
-                TraversalOperator::Index(e) => {
+                TraversalOp::Index(e) => {
                     let k = self.eval(src, e);
                     index(&cur, &k)
                 }
-                TraversalOperator::LegacyIndex(i) => {
-                    index(&cur, &Node::new(Value::Int(*i.value() as i64), span))
-                }
-                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => None,
+                TraversalOp::LegacyIndex(i) => index(&cur, &Node::new(Value::Int(*i as i64), span)),
+                TraversalOp::Splat => None,
             };
             match next {
                 Some(n) => cur = n,
@@ -666,12 +664,10 @@ impl<'a> Scope<'a> {
         range: Option<Range<usize>>,
         span: Span,
     ) -> Node {
-        if let Some(Element::Interpolation(i)) = t.as_single_element() {
-            if i.strip == Strip::None {
-                let mut n = self.eval(src, &i.expr);
-                n.span = span;
-                return n;
-            }
+        if let [Element::Interpolation { expr, strip: false }] = t.elements.as_slice() {
+            let mut n = self.eval(src, expr);
+            n.span = span;
+            return n;
         }
         let mut out = String::new();
         if self.render(src, t, &mut out) {
@@ -682,46 +678,41 @@ impl<'a> Scope<'a> {
     }
 
     fn render(&self, src: &Src, t: &Template, out: &mut String) -> bool {
-        for el in t.iter() {
+        for el in &t.elements {
             match el {
-                Element::Literal(s) => out.push_str(s.value()),
-                Element::Interpolation(i) => {
+                Element::Literal(s) => out.push_str(s),
+                Element::Interpolation { expr, strip } => {
                     // Whitespace stripping (`${~ x ~}`) is not modelled:
                     // rather unknown than a subtly wrong string.
-                    if i.strip != Strip::None {
+                    if *strip {
                         return false;
                     }
-                    match scalar_string(&self.eval(src, &i.expr)) {
+                    match scalar_string(&self.eval(src, expr)) {
                         Some(s) => out.push_str(&s),
                         None => return false,
                     }
                 }
-                Element::Directive(d) => match d.as_ref() {
-                    Directive::If(d) => {
-                        if d.if_expr.strip != Strip::None
-                            || d.endif_expr.strip != Strip::None
-                            || d.else_expr.as_ref().is_some_and(|e| e.strip != Strip::None)
-                        {
-                            return false;
+                Element::If(d) => {
+                    if d.strip {
+                        return false;
+                    }
+                    match truthy(&self.eval(src, &d.cond)) {
+                        Some(true) => {
+                            if !self.render(src, &d.then, out) {
+                                return false;
+                            }
                         }
-                        match truthy(&self.eval(src, &d.if_expr.cond_expr)) {
-                            Some(true) => {
-                                if !self.render(src, &d.if_expr.template, out) {
+                        Some(false) => {
+                            if let Some(e) = &d.otherwise {
+                                if !self.render(src, e, out) {
                                     return false;
                                 }
                             }
-                            Some(false) => {
-                                if let Some(e) = &d.else_expr {
-                                    if !self.render(src, &e.template, out) {
-                                        return false;
-                                    }
-                                }
-                            }
-                            None => return false,
                         }
+                        None => return false,
                     }
-                    Directive::For(_) => return false,
-                },
+                }
+                Element::For => return false,
             }
         }
         true
@@ -729,10 +720,10 @@ impl<'a> Scope<'a> {
 
     /// Built-in functions on known arguments; `None` means unknown.
     fn call(&self, src: &Src, f: &FuncCall, span: Span) -> Option<Value> {
-        if f.name.is_namespaced() || f.args.expand_final() {
+        if f.namespaced || f.expand_final {
             return None;
         }
-        let name = f.name.name.as_str();
+        let name = &*f.name;
         if !KNOWN_FUNCTIONS.contains(&name) {
             return None;
         }
@@ -1074,25 +1065,22 @@ fn call_builtin(name: &str, args: &[Node], span: Span) -> Option<Value> {
 
 /// `var.NAME` written alone (also as `"${var.NAME}"` or in parentheses):
 /// the name and the traversal expression.
-fn bare_var(e: &Expression) -> Option<(&str, &Expression)> {
-    match e {
-        Expression::Traversal(t) => {
-            let Expression::Variable(root) = &t.expr else {
+fn bare_var(e: &Expr) -> Option<(&str, &Expr)> {
+    match &e.kind {
+        ExprKind::Traversal(t) => {
+            let ExprKind::Variable(root) = &t.expr.kind else {
                 return None;
             };
-            match t.operators.as_slice() {
-                [op] if root.as_str() == "var" => match op.value() {
-                    TraversalOperator::GetAttr(id) => Some((id.as_str(), e)),
-                    _ => None,
-                },
+            match t.ops.as_slice() {
+                [TraversalOp::GetAttr(id)] if &**root == "var" => Some((&**id, e)),
                 _ => None,
             }
         }
-        Expression::StringTemplate(t) => match t.as_single_element() {
-            Some(Element::Interpolation(i)) if i.strip == Strip::None => bare_var(&i.expr),
+        ExprKind::StringTemplate(t) => match t.elements.as_slice() {
+            [Element::Interpolation { expr, strip: false }] => bare_var(expr),
             _ => None,
         },
-        Expression::Parenthesis(p) => bare_var(p.inner()),
+        ExprKind::Parenthesis(p) => bare_var(p),
         _ => None,
     }
 }
@@ -1123,7 +1111,7 @@ mod tests {
     use super::*;
 
     fn eval_in(scope: &Scope, expr: &str) -> Node {
-        let e = hcl_edit::parser::parse_expr(expr).unwrap();
+        let e = super::super::hcl::parse_expr(expr).unwrap();
         let idx = LineIndex::new(expr);
         scope.eval(&Src::new(expr, &idx), &e)
     }
@@ -1152,7 +1140,7 @@ mod tests {
             Node::new(Value::Str("prod".into()), Span::default()),
         );
         let ltext = "upper(var.env)";
-        let lexpr = hcl_edit::parser::parse_expr(ltext).unwrap();
+        let lexpr = super::super::hcl::parse_expr(ltext).unwrap();
         let lidx = LineIndex::new(ltext);
         s.locals.insert(
             "up",
@@ -1197,8 +1185,8 @@ mod tests {
         let mut s = Scope::default();
         let (ta, tb) = ("local.b", "local.a");
         let (ea, eb) = (
-            hcl_edit::parser::parse_expr(ta).unwrap(),
-            hcl_edit::parser::parse_expr(tb).unwrap(),
+            super::super::hcl::parse_expr(ta).unwrap(),
+            super::super::hcl::parse_expr(tb).unwrap(),
         );
         let (ia, ib) = (LineIndex::new(ta), LineIndex::new(tb));
         s.locals.insert(
@@ -1231,9 +1219,9 @@ mod tests {
                 }
             })
             .collect();
-        let exprs: Vec<Expression> = texts
+        let exprs: Vec<Expr> = texts
             .iter()
-            .map(|t| hcl_edit::parser::parse_expr(t).unwrap())
+            .map(|t| super::super::hcl::parse_expr(t).unwrap())
             .collect();
         let idx: Vec<LineIndex> = texts.iter().map(|t| LineIndex::new(t)).collect();
         let names: Vec<String> = (0..60).map(|i| format!("l{i}")).collect();

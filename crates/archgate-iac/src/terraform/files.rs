@@ -17,9 +17,9 @@
 //! and parsed once per scan unless the tree's working set is larger than
 //! the cache.
 
+use super::hcl::Body;
 use crate::SourceFile;
 use archgate_core::{InputError, LineIndex, Node, Value};
-use hcl_edit::structure::Body;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -372,7 +372,7 @@ pub(crate) fn parse_file(path: String, text: Arc<str>) -> Result<ParsedFile, Inp
             Err(e) => return Err(e.expected("Terraform JSON syntax (a JSON object)")),
         }
     } else {
-        match hcl_edit::parser::parse_body(&text) {
+        match super::hcl::parse_body(&text) {
             Ok(b) => Content::Hcl(b),
             Err(e) => {
                 // hcl-edit says "invalid <what>; expected <tokens>".

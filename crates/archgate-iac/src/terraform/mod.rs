@@ -76,6 +76,8 @@
 
 mod eval;
 mod files;
+mod hcl;
+mod hclparse;
 mod plan;
 mod refs;
 
@@ -88,9 +90,7 @@ use crate::{ModuleCall, ParsedUnit, Resource, SourceKind};
 use archgate_core::{InputError, Key, Node, Note, Span, Value};
 use eval::{Def, LocalDef, NameMap, Scope, Src};
 use files::{Content, ModuleDir, ParsedFile};
-use hcl_edit::expr::Expression;
-use hcl_edit::structure::{Body, Structure};
-use hcl_edit::Span as _;
+use hcl::{Body, ExprKind, Structure};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
@@ -320,7 +320,7 @@ impl Loader<'_> {
                             for s in body.iter() {
                                 if let Structure::Attribute(a) = s {
                                     let v = empty.eval(&f.src(), &a.value);
-                                    scope.vars.insert(a.key.as_str().to_string(), v);
+                                    scope.vars.insert(a.key.to_string(), v);
                                 }
                             }
                         }
@@ -354,7 +354,7 @@ impl Loader<'_> {
                     for s in body.iter() {
                         if let Structure::Attribute(a) = s {
                             scope.locals.insert(
-                                a.key.as_str(),
+                                &*a.key,
                                 LocalDef {
                                     src: file.src(),
                                     def: Def::Hcl(&a.value),
@@ -613,9 +613,9 @@ fn hcl_blocks<'a>(file: usize, body: &'a Body, out: &mut Vec<BlockView<'a>>) {
         if let Structure::Block(b) = s {
             out.push(BlockView {
                 file,
-                ident: b.ident.as_str(),
-                labels: b.labels.iter().map(|l| l.as_str()).collect(),
-                span: b.span().unwrap_or(0..0),
+                ident: &b.ident,
+                labels: b.labels.iter().map(|l| &*l.value).collect(),
+                span: b.span.range(),
                 body: BodyRef::Hcl(&b.body),
             });
         }
@@ -755,32 +755,32 @@ fn body_node<'b>(scope: &Scope, src: &Src, body: BodyRef<'b>, span: Span) -> Nod
                 match s {
                     Structure::Attribute(a) => {
                         let key = Key {
-                            name: a.key.as_str().to_string(),
-                            span: src.span(a.key.span()),
+                            name: a.key.to_string(),
+                            span: src.span(Some(a.key_span.range())),
                         };
                         entries.push((key, scope.eval_attr(src, &a.value)));
                     }
                     Structure::Block(b) => {
-                        let bspan = src.span(b.span());
-                        if b.ident.as_str() == "dynamic" {
-                            let Some(name) = b.labels.first().map(|l| l.as_str()) else {
+                        let bspan = src.span(Some(b.span.range()));
+                        if &*b.ident == "dynamic" {
+                            let Some(name) = b.labels.first().map(|l| &*l.value) else {
                                 continue;
                             };
                             let key = Key {
                                 name: name.to_string(),
-                                span: src.span(b.span()),
+                                span: bspan,
                             };
                             let for_each = b
                                 .body
                                 .get_attribute("for_each")
                                 .map(|a| scope.eval(src, &a.value));
-                            let iterator = match b.body.get_attribute("iterator").map(|a| &a.value)
-                            {
-                                Some(Expression::Variable(v)) => v.as_str(),
-                                _ => name,
-                            };
+                            let iterator =
+                                match b.body.get_attribute("iterator").map(|a| &a.value.kind) {
+                                    Some(ExprKind::Variable(v)) => &**v,
+                                    _ => name,
+                                };
                             for content in b.body.get_blocks("content") {
-                                let cspan = src.span(content.span());
+                                let cspan = src.span(Some(content.span.range()));
                                 for_each_instance(scope, iterator, for_each.as_ref(), || {
                                     let item =
                                         body_node(scope, src, BodyRef::Hcl(&content.body), cspan);
@@ -797,8 +797,8 @@ fn body_node<'b>(scope: &Scope, src: &Src, body: BodyRef<'b>, span: Span) -> Nod
                                     .iter()
                                     .map(|l| {
                                         Node::new(
-                                            Value::Str(l.as_str().to_string()),
-                                            src.span(l.span()),
+                                            Value::Str(l.value.to_string()),
+                                            src.span(Some(l.span.range())),
                                         )
                                     })
                                     .collect();
@@ -815,10 +815,10 @@ fn body_node<'b>(scope: &Scope, src: &Src, body: BodyRef<'b>, span: Span) -> Nod
                             }
                         }
                         let key = Key {
-                            name: b.ident.as_str().to_string(),
-                            span: src.span(b.ident.span()),
+                            name: b.ident.to_string(),
+                            span: src.span(Some(b.ident_span.range())),
                         };
-                        push_block(&mut entries, b.ident.as_str(), key, item);
+                        push_block(&mut entries, &b.ident, key, item);
                     }
                 }
             }
