@@ -540,13 +540,13 @@ impl<'a> Scope<'a> {
             ExprKind::Null => Value::Null,
             ExprKind::Bool(b) => Value::Bool(*b),
             ExprKind::Number(n) => number(n),
-            ExprKind::String(s) => Value::Str(s.to_string()),
+            ExprKind::String(s) => Value::Str(String::from(&**s)),
             ExprKind::Array(a) => Value::Seq(a.iter().map(|x| self.eval(src, x)).collect()),
             ExprKind::Object(o) => {
                 let mut entries = Vec::with_capacity(o.len());
                 for item in o {
                     let name = match &item.key {
-                        ObjectKey::Ident(id) => Some(id.to_string()),
+                        ObjectKey::Ident(id) => Some(String::from(&**id)),
                         ObjectKey::Expr(ke) => scalar_string(&self.eval(src, ke)),
                     };
                     // An unresolved key makes the whole object unknown:
@@ -638,7 +638,7 @@ impl<'a> Scope<'a> {
         for op in rest {
             let next = match op {
                 TraversalOp::GetAttr(id) => {
-                    index(&cur, &Node::new(Value::Str(id.to_string()), span))
+                    index(&cur, &Node::new(Value::Str(String::from(&**id)), span))
                 }
                 TraversalOp::Index(e) => {
                     let k = self.eval(src, e);

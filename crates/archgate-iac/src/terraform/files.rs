@@ -352,17 +352,25 @@ pub(crate) fn too_deep(text: &str) -> Option<usize> {
 /// [`InputError`]s with line, column and what was expected.
 pub(crate) fn parse_file(path: String, text: Arc<str>) -> Result<ParsedFile, InputError> {
     let index = LineIndex::new(&text);
-    if let Some(at) = too_deep(&text) {
-        let (line, col) = index.locate(&text, at);
-        return Err(InputError::new(
-            &path,
-            line,
-            col,
-            format!("brackets nested more than {MAX_NESTING} levels deep"),
-        )
-        .expected("less deeply nested expressions"));
-    }
+    // Refused before the recursive parsers see it; the fast HCL parser
+    // has its own (lower) limit and hands such files to hcl-edit, so the
+    // check runs only for JSON and for what it hands over.
+    let depth_error = || {
+        too_deep(&text).map(|at| {
+            let (line, col) = index.locate(&text, at);
+            InputError::new(
+                &path,
+                line,
+                col,
+                format!("brackets nested more than {MAX_NESTING} levels deep"),
+            )
+            .expected("less deeply nested expressions")
+        })
+    };
     let content = if path.ends_with(".json") {
+        if let Some(e) = depth_error() {
+            return Err(e);
+        }
         match crate::json::parse(&path, &text) {
             Ok(j) if matches!(j.value, Value::Map(_)) => Content::Json(j),
             Ok(j) => {
@@ -372,7 +380,18 @@ pub(crate) fn parse_file(path: String, text: Arc<str>) -> Result<ParsedFile, Inp
             Err(e) => return Err(e.expected("Terraform JSON syntax (a JSON object)")),
         }
     } else {
-        match super::hcl::parse_body(&text) {
+        let parsed = match super::hclparse::parse_body(&text) {
+            Some(b) => Ok(b),
+            None => {
+                if let Some(e) = depth_error() {
+                    return Err(e);
+                }
+                // hcl-edit reports the error, or reads what the fast
+                // parser left to it (see `hcl`).
+                hcl_edit::parser::parse_body(&text).map(|b| super::hcl::from_edit::body(&b))
+            }
+        };
+        match parsed {
             Ok(b) => Content::Hcl(b),
             Err(e) => {
                 // hcl-edit says "invalid <what>; expected <tokens>".

@@ -8,7 +8,7 @@
 //! and decorates every node with its surrounding whitespace. Files are
 //! parsed by [`super::hclparse`], a single-pass parser made for this tree;
 //! when it refuses a file (a syntax error, or a construct it leaves to
-//! hcl-edit), hcl-edit parses it instead, so error messages stay
+//! hcl-edit), hcl-edit parses it instead (`files::parse_file`), so error messages stay
 //! hcl-edit's and a file our parser cannot read still loads. hcl-edit's
 //! trees are converted with [`from_edit`], which is also the reference the
 //! fast parser is tested against (`hclparse` tests: identical trees for
@@ -206,16 +206,9 @@ pub(crate) struct IfDirective {
     pub strip: bool,
 }
 
-/// Parses a whole file. The fast parser first; hcl-edit when it refuses
-/// (for hcl-edit's error message, or a construct the fast parser leaves to it).
-pub(crate) fn parse_body(text: &str) -> Result<Body, hcl_edit::parser::Error> {
-    if let Some(b) = super::hclparse::parse_body(text) {
-        return Ok(b);
-    }
-    hcl_edit::parser::parse_body(text).map(|b| from_edit::body(&b))
-}
-
-/// Parses a template (a string of Terraform's JSON syntax), like [`parse_body`].
+/// Parses a template (a string of Terraform's JSON syntax): the fast
+/// parser first, hcl-edit when it refuses (files are parsed the same way,
+/// in `files::parse_file`).
 pub(crate) fn parse_template(text: &str) -> Result<Template, hcl_edit::parser::Error> {
     if let Some(t) = super::hclparse::parse_template(text) {
         return Ok(t);
@@ -223,7 +216,7 @@ pub(crate) fn parse_template(text: &str) -> Result<Template, hcl_edit::parser::E
     hcl_edit::parser::parse_template(text).map(|t| from_edit::template(&t))
 }
 
-/// Parses one expression (tests and tools), like [`parse_body`].
+/// Parses one expression (tests), through hcl-edit.
 #[cfg(test)]
 pub(crate) fn parse_expr(text: &str) -> Result<Expr, hcl_edit::parser::Error> {
     hcl_edit::parser::parse_expr(text).map(|e| from_edit::expr(&e))

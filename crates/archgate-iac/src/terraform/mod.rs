@@ -320,7 +320,7 @@ impl Loader<'_> {
                             for s in body.iter() {
                                 if let Structure::Attribute(a) = s {
                                     let v = empty.eval(&f.src(), &a.value);
-                                    scope.vars.insert(a.key.to_string(), v);
+                                    scope.vars.insert(String::from(&*a.key), v);
                                 }
                             }
                         }
@@ -755,7 +755,7 @@ fn body_node<'b>(scope: &Scope, src: &Src, body: BodyRef<'b>, span: Span) -> Nod
                 match s {
                     Structure::Attribute(a) => {
                         let key = Key {
-                            name: a.key.to_string(),
+                            name: String::from(&*a.key),
                             span: src.span(Some(a.key_span.range())),
                         };
                         entries.push((key, scope.eval_attr(src, &a.value)));
@@ -797,7 +797,7 @@ fn body_node<'b>(scope: &Scope, src: &Src, body: BodyRef<'b>, span: Span) -> Nod
                                     .iter()
                                     .map(|l| {
                                         Node::new(
-                                            Value::Str(l.value.to_string()),
+                                            Value::Str(String::from(&*l.value)),
                                             src.span(Some(l.span.range())),
                                         )
                                     })
@@ -815,7 +815,7 @@ fn body_node<'b>(scope: &Scope, src: &Src, body: BodyRef<'b>, span: Span) -> Nod
                             }
                         }
                         let key = Key {
-                            name: b.ident.to_string(),
+                            name: String::from(&*b.ident),
                             span: src.span(Some(b.ident_span.range())),
                         };
                         push_block(&mut entries, &b.ident, key, item);
