@@ -30,14 +30,15 @@ pub(crate) const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 /// Bracket nesting deeper than this is refused before parsing: the HCL
 /// parser recurses and would otherwise overflow the stack on hostile input.
 pub(crate) const MAX_NESTING: usize = 200;
-/// Source bytes the shared cache may hold. A parsed file takes 50–100
-/// times its source size in memory, so 1 MiB of source is about 60–100 MiB
-/// held, and every byte of it is memory the kernel must hand out (and
-/// zero) first: on the 5,000-file benchmark tree, 4 MiB gave a 229 MiB
-/// peak and 0.40 s of system time, 1 MiB 152 MiB and 0.14 s with the
-/// same user time (512 KiB re-parsed modules: a quarter more). 1 MiB holds terraform-aws-eks (0.5 MB, one of the largest
-/// public modules) twice over; a tree whose shared modules are larger
-/// than that still scans correctly, parsing some of them again.
+/// Source bytes the shared cache may hold. A parsed file (source text,
+/// line index and syntax tree) takes about 8 times its source size in
+/// memory, and every byte of it is memory the kernel must hand out (and
+/// zero) first. On the 5,000-file benchmark tree, 4 MiB instead of 1 MiB
+/// raised the parse-only peak from 73 to 96 MiB and saved no time: units
+/// are scanned in path order, so the modules a unit calls are still
+/// cached when it calls them. 1 MiB holds terraform-aws-eks (0.5 MB, one
+/// of the largest public modules) twice over; a tree whose shared modules
+/// are larger than that still scans correctly, parsing some of them again.
 pub(crate) const SHARED_CACHE_BYTES: usize = 1024 * 1024;
 
 pub(crate) enum Content {
