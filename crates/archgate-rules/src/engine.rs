@@ -9,15 +9,15 @@
 //! says (the offending block, statement or instruction).
 
 use crate::cond::Kinds;
-use crate::context::Context;
+use crate::context::{Context, StrMap};
 use crate::eval::{evaluate_keyed, kind_key, Outcome};
 use crate::native::{self, CheckFn, Hit};
 use crate::suppress::{annotation_skips, cfn_metadata_skips, id_matches, FileDirectives, Verdict};
 use crate::Rule;
+use archgate_core::hash::FxMap;
 use archgate_core::{Finding, Location, Note, RuleMeta, Severity, Span, Suppression};
 use archgate_iac::{ParsedUnit, Resource, SourceKind};
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// Most lines of a resource copied into a finding's snippet.
 pub const SNIPPET_LINES: u32 = 15;
@@ -76,13 +76,24 @@ struct Entry {
     rule: Cow<'static, Rule>,
     check: Option<CheckFn>,
     skipped_by: Option<String>,
+    /// For a secret check that scans a resource's strings, the bit its
+    /// strings must carry (see [`native::secrets::scan_bit`]): once the
+    /// first secret check of a resource has found none carries it, the
+    /// check is not called (it would return nothing).
+    secret_bit: Option<u8>,
 }
 
 /// The rules of one run, indexed by resource kind.
 pub struct Engine {
     entries: Vec<Entry>,
-    by_kind: HashMap<String, Vec<usize>>,
+    /// Rule indices by resource kind. Looked up once per resource of every
+    /// unit, so with the fast hash (the keys are the rules' own kind names).
+    by_kind: StrMap<String, Vec<usize>>,
     any_kind: Vec<usize>,
+    /// The rules of `any_kind` whose rule file says `resources: [all]`,
+    /// the ones that also run on Terraform blocks other than resources
+    /// and data sources (see `evaluate`).
+    any_block: Vec<usize>,
     today: String,
 }
 
@@ -106,8 +117,9 @@ impl Engine {
         selection: &Selection,
     ) -> Engine {
         let mut entries = Vec::new();
-        let mut by_kind: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_kind: StrMap<String, Vec<usize>> = StrMap::default();
         let mut any_kind = Vec::new();
+        let mut any_block = Vec::new();
         for rule in rules {
             if !rule.is_iac() || !selection.runs(&rule.meta) {
                 continue;
@@ -126,7 +138,12 @@ impl Engine {
             }
             let idx = entries.len();
             match &rule.applies_to {
-                Kinds::All => any_kind.push(idx),
+                Kinds::All => {
+                    any_kind.push(idx);
+                    if rule.meta.resource_kinds.iter().any(|k| k == "all") {
+                        any_block.push(idx);
+                    }
+                }
                 Kinds::Only(kinds) => {
                     for k in kinds {
                         let list = by_kind.entry(k.clone()).or_default();
@@ -137,16 +154,22 @@ impl Engine {
                 }
             }
             let skipped_by = selection.skipped_by(&rule.meta).map(str::to_string);
+            let secret_bit = check
+                .is_some()
+                .then(|| native::secrets::scan_bit(&rule.meta.id))
+                .flatten();
             entries.push(Entry {
                 rule,
                 check,
                 skipped_by,
+                secret_bit,
             });
         }
         Engine {
             entries,
             by_kind,
             any_kind,
+            any_block,
             today: chrono::Local::now()
                 .date_naive()
                 .format("%Y-%m-%d")
@@ -178,9 +201,9 @@ impl Engine {
         }
         let ctx = Context::new(unit);
         // Per file with findings: its text and suppression comments, read once.
-        let mut files: HashMap<&str, (Option<&str>, FileDirectives)> = HashMap::new();
+        let mut files: FxMap<&str, (Option<&str>, FileDirectives)> = FxMap::default();
         let mut candidates: Vec<usize> = Vec::new();
-        for res in &unit.resources {
+        for (at, res) in unit.resources.iter().enumerate() {
             candidates.clear();
             let key = kind_key(res);
             if let Some(list) = self.by_kind.get(key.as_ref()) {
@@ -194,11 +217,7 @@ impl Engine {
             } else {
                 // A rule file's `resources: [all]` means every block: hard-coded
                 // secrets sit in providers, variable defaults and module inputs too.
-                candidates.extend(self.any_kind.iter().copied().filter(|&i| {
-                    self.entries
-                        .get(i)
-                        .is_some_and(|e| e.rule.meta.resource_kinds.iter().any(|k| k == "all"))
-                }));
+                candidates.extend_from_slice(&self.any_block);
             }
             if candidates.is_empty() {
                 continue;
@@ -207,6 +226,11 @@ impl Engine {
                 let Some(entry) = self.entries.get(i) else {
                     continue;
                 };
+                if let (Some(bit), Some(union)) = (entry.secret_bit, ctx.secret_union(at)) {
+                    if union & bit == 0 {
+                        continue;
+                    }
+                }
                 let hits: Vec<Hit> = match (&entry.check, &entry.rule.condition) {
                     (Some(check), _) => check(res, &ctx),
                     (None, Some(cond)) => match evaluate_keyed(cond, res, &key, Some(&ctx)) {

@@ -1218,6 +1218,7 @@ fn dedent_by(s: &str, n: usize, skip_first: bool) -> String {
 mod tests {
     use super::super::hcl::from_edit;
     use super::*;
+    use proptest::prelude::*;
     use std::path::{Path, PathBuf};
 
     /// The tree hcl-edit gives, converted; `None` when hcl-edit refuses.
@@ -1353,5 +1354,113 @@ mod tests {
         }
         eprintln!("compared {} files, {} refused", files.len(), refused.len());
         assert!(refused.is_empty(), "refused valid files: {refused:#?}");
+    }
+
+    /// Random text built from HCL's tokens: wherever hcl-edit reads it, the
+    /// trees are the same; wherever it refuses, so does this parser. (A
+    /// refusal of valid input is only allowed around heredocs, whose empty
+    /// form is left to hcl-edit on purpose.)
+    fn agrees_with_hcl_edit(text: &str) -> Result<(), TestCaseError> {
+        let theirs = reference(text);
+        let ours = parse_body(text);
+        match (&ours, &theirs) {
+            (None, Some(_)) => prop_assert!(text.contains("<<"), "refused valid input:\n{text}"),
+            _ => prop_assert_eq!(ours, theirs, "input:\n{}", text),
+        }
+        Ok(())
+    }
+
+    fn token() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "a",
+            "b_2",
+            "var",
+            "local",
+            ".",
+            "x",
+            "-y",
+            " ",
+            "  ",
+            "\n",
+            "\r\n",
+            "\t",
+            "=",
+            " = ",
+            ":",
+            ",",
+            "(",
+            ")",
+            "[",
+            "]",
+            "{",
+            "}",
+            "\"",
+            "\"s\"",
+            "\\n",
+            "\\u00e9",
+            "${",
+            "%{",
+            "$${",
+            "~",
+            "if ",
+            "else",
+            "endif",
+            "for ",
+            " in ",
+            "=>",
+            "...",
+            "?",
+            "+",
+            "-",
+            "*",
+            "/",
+            "%",
+            "==",
+            "!=",
+            "<",
+            "<=",
+            ">",
+            "&&",
+            "||",
+            "!",
+            "1",
+            "2.5",
+            "1e3",
+            "0",
+            "null",
+            "true",
+            "# c\n",
+            "// c\n",
+            "/* c */",
+            "<<EOF\n",
+            "<<-EOF\n",
+            "EOF\n",
+            "  EOF\n",
+            "é",
+            "::",
+            "[*]",
+            ".*",
+            "block \"l\" {\n",
+            "}\n",
+            "k = ",
+        ])
+    }
+
+    fn attribute_line() -> impl Strategy<Value = String> {
+        proptest::collection::vec(token(), 0..12).prop_map(|t| format!("k = {}\n", t.concat()))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn agrees_on_token_soup(parts in proptest::collection::vec(token(), 0..30)) {
+            agrees_with_hcl_edit(&parts.concat())?;
+        }
+
+        #[test]
+        fn agrees_on_attribute_values(lines in proptest::collection::vec(attribute_line(), 1..4)) {
+            agrees_with_hcl_edit(&lines.concat())?;
+        }
     }
 }

@@ -21,9 +21,9 @@
 //! a secret is live.
 
 use super::{CheckFn, Context, Hit};
+use crate::context::StrMemo;
 use archgate_core::{Node, Span, Value};
 use archgate_iac::Resource;
-use std::rc::Rc;
 
 /// The native secret checks, by rule id.
 pub const CHECKS: &[(&str, CheckFn)] = &[
@@ -34,6 +34,20 @@ pub const CHECKS: &[(&str, CheckFn)] = &[
     ("AG-SECRET-GEN-001", password_attributes),
     ("AG-SECRET-K8S-001", kubernetes_secret_data),
 ];
+
+/// The `FOR_*` bit of a check that scans a resource's strings through
+/// [`scan`], by rule id: such a check finds nothing in a resource none of
+/// whose strings carries its bit, so the engine need not call it then.
+pub(crate) fn scan_bit(id: &str) -> Option<u8> {
+    match id {
+        "AG-SECRET-AWS-001" => Some(FOR_AWS),
+        "AG-SECRET-KEY-001" => Some(FOR_KEY),
+        "AG-SECRET-TOKEN-001" => Some(FOR_TOKEN),
+        "AG-SECRET-URL-001" => Some(FOR_URL),
+        "AG-SECRET-GEN-001" => Some(FOR_GEN),
+        _ => None,
+    }
+}
 
 // ---------------------------------------------------------------------------
 // Walking values
@@ -110,41 +124,119 @@ fn markers() -> Option<&'static (aho_corasick::AhoCorasick, Vec<u8>)> {
         .as_ref()
 }
 
-/// Strings up to this long are remembered with their marker groups.
-const MEMO_MAX_LEN: usize = 128;
+/// Strings up to this long are remembered with their marker groups
+/// (longer ones, rare, are searched every time).
+const MEMO_MAX_LEN: usize = 4096;
 /// Entries the per-thread memo holds before it starts over.
 const MEMO_MAX_ENTRIES: usize = 65_536;
+/// Bytes of text the per-thread memo's keys hold before it starts over.
+const MEMO_MAX_BYTES: usize = 4 << 20;
+
+/// The per-thread memo: marker groups by string, and the bytes its keys hold.
+#[derive(Default)]
+struct Memo {
+    groups: StrMemo<u8>,
+    bytes: usize,
+}
 
 thread_local! {
     /// Marker groups of strings already searched on this thread. The same
     /// strings come back again and again: key names (`name`, `tags`), and
-    /// every literal of a module once per instance of it. A lookup is a
-    /// hash of a short string; the automaton's search costs several
-    /// hundred instructions per string. Bounded (short strings, a fixed
-    /// number of entries), so memory stays flat.
-    static MEMO: std::cell::RefCell<archgate_core::hash::FxMap<Box<str>, u8>> =
-        std::cell::RefCell::new(archgate_core::hash::FxMap::default());
+    /// every literal of a module once per instance of it (policy
+    /// documents and scripts too). A lookup is a hash of the string; the
+    /// automaton's search costs several instructions per byte. Bounded
+    /// (strings up to [`MEMO_MAX_LEN`], a fixed number of entries and
+    /// bytes), so memory stays flat.
+    static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
 }
 
-/// The marker groups found in `s`.
-fn marker_groups(s: &str) -> u8 {
-    if s.len() > MEMO_MAX_LEN {
-        return search_markers(s);
+/// Looks up marker groups for the strings of one resource: the memo is
+/// borrowed once for all of them, strings shorter than every marker word
+/// are answered without a lookup, and a name is looked up once for a run
+/// of strings written under it (the items of a list share their name).
+struct Groups<'m> {
+    memo: Option<std::cell::RefMut<'m, Memo>>,
+    /// Strings shorter than this hold no marker word.
+    min_len: usize,
+    /// The last name looked up: its address, length and groups.
+    last_name: (usize, usize, u8),
+}
+
+impl Groups<'_> {
+    /// Runs `f` with the lookup of this thread.
+    fn with<T>(f: impl FnOnce(&mut Groups) -> T) -> T {
+        // Without the automaton every string is looked at by every check
+        // (`search_markers` answers all bits), so no string is too short.
+        let min_len = markers().map_or(0, |(ac, _)| ac.min_pattern_len());
+        MEMO.with(|memo| {
+            let mut groups = Groups {
+                memo: memo.try_borrow_mut().ok(),
+                min_len,
+                last_name: (0, usize::MAX, 0),
+            };
+            f(&mut groups)
+        })
     }
-    MEMO.with(|memo| {
-        let Ok(mut memo) = memo.try_borrow_mut() else {
+
+    /// The marker groups found in `s`.
+    fn of(&mut self, s: &str) -> u8 {
+        if s.len() < self.min_len {
+            return 0;
+        }
+        if s.len() > MEMO_MAX_LEN {
+            return search_markers(s);
+        }
+        let Some(memo) = self.memo.as_mut() else {
             return search_markers(s);
         };
-        if let Some(g) = memo.get(s) {
+        if let Some(g) = memo.groups.get(s) {
             return *g;
         }
         let g = search_markers(s);
-        if memo.len() >= MEMO_MAX_ENTRIES {
-            memo.clear();
+        if memo.groups.len() >= MEMO_MAX_ENTRIES || memo.bytes + s.len() > MEMO_MAX_BYTES {
+            memo.groups.clear();
+            memo.bytes = 0;
         }
-        memo.insert(s.into(), g);
+        memo.bytes += s.len();
+        memo.groups.insert(s.into(), g);
         g
-    })
+    }
+
+    /// The marker groups of a name that matter (`M_SECRET`, `M_GEN`; see
+    /// [`mask_from`]).
+    fn of_name(&mut self, name: &str) -> u8 {
+        let id = (name.as_ptr() as usize, name.len());
+        if (self.last_name.0, self.last_name.1) == id {
+            return self.last_name.2;
+        }
+        // Most names (`name`, `tags`, `value`, `type`) hold none of the
+        // letters every credential word has one of: no lookup for them.
+        let g = if name.bytes().any(may_start_credential_word) {
+            self.of(name) & (M_SECRET | M_GEN)
+        } else {
+            0
+        };
+        self.last_name = (id.0, id.1, g);
+        g
+    }
+
+    /// Which checks (`FOR_*` bits) could find anything in `t`.
+    fn mask(&mut self, t: &Text) -> u8 {
+        let m = self.of(t.text);
+        let long = t.text.len() >= 20;
+        if t.unresolved {
+            return unresolved_mask(m, long);
+        }
+        let n = self.of_name(t.name);
+        mask_from(m, n, long)
+    }
+}
+
+/// True for the bytes (`k`, `c`, `w`, `h`, either case) of which every
+/// credential word (`M_SECRET`, `M_GEN`) holds at least one: a name
+/// without any holds none of the words.
+fn may_start_credential_word(b: u8) -> bool {
+    matches!(b | 0x20, b'k' | b'c' | b'w' | b'h')
 }
 
 /// The marker groups found in `s`, searched.
@@ -162,15 +254,10 @@ fn search_markers(s: &str) -> u8 {
     found
 }
 
-/// Which checks (`FOR_*` bits) could find anything in `t`.
-fn mask_of(t: &Text) -> u8 {
-    let m = marker_groups(t.text);
-    let n = if t.name.is_empty() {
-        0
-    } else {
-        marker_groups(t.name)
-    };
-    let long = t.text.len() >= 20;
+/// Which checks (`FOR_*` bits) could find anything in a string with the
+/// marker groups `m`, written under a name with the groups `n`; `long`
+/// when the string has at least 20 bytes.
+fn mask_from(m: u8, n: u8, long: bool) -> u8 {
     let mut mask = 0;
     if long && (m & (M_AWS_PREFIX | M_SECRET) != 0 || n & M_SECRET != 0) {
         mask |= FOR_AWS;
@@ -190,15 +277,36 @@ fn mask_of(t: &Text) -> u8 {
     mask
 }
 
-fn walk<'a>(n: &'a Node, name: &'a str, out: &mut Vec<Text<'a>>) {
+/// Which checks (`FOR_*` bits) could find anything in an unresolved
+/// expression with the marker groups `m`. Less than [`mask_from`] admits,
+/// and without the name: the password check never reads unresolved
+/// expressions, and in them the AWS check only looks for access key ids,
+/// which carry one of the prefixes.
+fn unresolved_mask(m: u8, long: bool) -> u8 {
+    let mut mask = mask_from(m & !(M_SECRET | M_GEN), 0, long);
+    if !long || m & M_AWS_PREFIX == 0 {
+        mask &= !FOR_AWS;
+    }
+    mask & !FOR_GEN
+}
+
+/// Which checks (`FOR_*` bits) could find anything in `t`.
+#[cfg(test)]
+fn mask_of(t: &Text) -> u8 {
+    Groups::with(|g| g.mask(t))
+}
+
+/// Calls `f` on every string below `n` (in document order) with the name
+/// it is written under.
+fn each_text<'a, F: FnMut(Text<'a>)>(n: &'a Node, name: &'a str, f: &mut F) {
     match &n.value {
-        Value::Str(s) => out.push(Text {
+        Value::Str(s) => f(Text {
             node: n,
             text: s,
             name,
             unresolved: false,
         }),
-        Value::Unknown(s) => out.push(Text {
+        Value::Unknown(s) => f(Text {
             node: n,
             text: s,
             name,
@@ -206,33 +314,39 @@ fn walk<'a>(n: &'a Node, name: &'a str, out: &mut Vec<Text<'a>>) {
         }),
         Value::Map(entries) => {
             // `{name: DB_PASSWORD, value: …}` (Kubernetes env, ECS container
-            // definitions): the value is written under the sibling name.
-            let pair_name = n
-                .get("name")
-                .and_then(Node::as_str)
-                .filter(|_| n.get("value").is_some());
+            // definitions): the value is written under the sibling name,
+            // the first `name` when it is a string and a `value` exists.
+            let mut first_name: Option<&Node> = None;
+            let mut has_value = false;
+            for (k, v) in entries {
+                match k.name.as_str() {
+                    "name" if first_name.is_none() => first_name = Some(v),
+                    "value" => has_value = true,
+                    _ => {}
+                }
+            }
+            let pair_name = first_name.and_then(Node::as_str).filter(|_| has_value);
             for (k, v) in entries {
                 let nm = match (pair_name, k.name.as_str()) {
                     (Some(p), "value") => p,
                     _ => k.name.as_str(),
                 };
-                walk(v, nm, out);
+                each_text(v, nm, f);
             }
         }
         Value::Seq(items) => {
             for v in items {
-                walk(v, name, out);
+                each_text(v, name, f);
             }
         }
-        Value::Tagged(_, inner) => walk(inner, name, out),
+        Value::Tagged(_, inner) => each_text(inner, name, f),
         _ => {}
     }
 }
 
-/// Every string of the resource with its name. A Terraform variable's
-/// default is named after the variable.
-fn texts(r: &Resource) -> Vec<Text<'_>> {
-    let mut out = Vec::new();
+/// Calls `f` on every string of the resource with its name. A Terraform
+/// variable's default is named after the variable.
+fn each_text_of<'a, F: FnMut(Text<'a>)>(r: &'a Resource, f: &mut F) {
     if r.block == "variable" {
         for (k, v) in r.body.as_map().unwrap_or(&[]) {
             let name = if k.name == "default" {
@@ -240,40 +354,84 @@ fn texts(r: &Resource) -> Vec<Text<'_>> {
             } else {
                 k.name.as_str()
             };
-            walk(v, name, &mut out);
+            each_text(v, name, f);
         }
     } else if r.kind == "workflow" {
         // A workflow's jobs are resources of their own: scan them once, there.
         for (k, v) in r.body.as_map().unwrap_or(&[]) {
             if k.name != "jobs" {
-                walk(v, &k.name, &mut out);
+                each_text(v, &k.name, f);
             }
         }
     } else {
-        walk(&r.body, "", &mut out);
-    }
-    out
-}
-
-/// The `FOR_*` bits of every string of `r` (in [`texts`] order) and their
-/// union, when a check already computed them for this resource.
-fn cached_masks(r: &Resource, ctx: &Context) -> Option<(u8, Rc<[u8]>)> {
-    let i = ctx.index_of(r)?;
-    match ctx.secret_masks.borrow().as_ref() {
-        Some((at, union, masks)) if *at == i => Some((*union, masks.clone())),
-        _ => None,
+        each_text(&r.body, "", f);
     }
 }
 
-/// Computes the bits of `list` (the strings of `r`) and keeps them in the
-/// context for the other checks of the same resource.
-fn compute_masks(r: &Resource, ctx: &Context, list: &[Text]) -> (u8, Rc<[u8]>) {
-    let masks: Rc<[u8]> = list.iter().map(mask_of).collect();
-    let union = masks.iter().fold(0, |a, m| a | m);
-    if let Some(i) = ctx.index_of(r) {
-        *ctx.secret_masks.borrow_mut() = Some((i, union, masks.clone()));
+/// Computes the `FOR_*` bits of every string of `r` (in [`each_text_of`]
+/// order) into `out`, and returns their union.
+///
+/// An unresolved expression's marker groups are kept with the context's
+/// record of the text (shared by every node holding the same text, as
+/// module instances do): the context lists them in the same document
+/// order, so a cursor finds each one, usually at its first try.
+fn compute_masks(r: &Resource, ctx: &Context, out: &mut Vec<u8>) -> u8 {
+    /// How far past the cursor a text is looked for (a workflow's jobs,
+    /// skipped here, sit in between); past it the memo answers.
+    const LOOKAHEAD: usize = 64;
+    out.clear();
+    let refs = ctx.ref_texts(r);
+    let mut cursor = 0;
+    Groups::with(|g| {
+        let mut union = 0;
+        each_text_of(r, &mut |t: Text| {
+            let mut shared = None;
+            if t.unresolved {
+                let window = refs.get(cursor..).unwrap_or(&[]);
+                for (j, (text, text_refs)) in window.iter().take(LOOKAHEAD).enumerate() {
+                    if text.as_ptr() == t.text.as_ptr() && text.len() == t.text.len() {
+                        cursor += j + 1;
+                        shared = Some(text_refs);
+                        break;
+                    }
+                }
+            }
+            let m = match shared {
+                Some(text_refs) => {
+                    let m = text_refs.markers(|| g.of(t.text));
+                    unresolved_mask(m, t.text.len() >= 20)
+                }
+                None => g.mask(&t),
+            };
+            union |= m;
+            out.push(m);
+        });
+        union
+    })
+}
+
+/// The bits of every string of `r` when any of them concerns `check`,
+/// `None` when none does. The bits are computed once per resource — by
+/// whichever secret check runs on it first — and kept in the context for
+/// the others.
+fn masks_for(r: &Resource, ctx: &Context, check: u8) -> Option<Vec<u8>> {
+    let at = ctx.index_of(r);
+    if at.is_some() {
+        if let Ok(cache) = ctx.secret_masks.try_borrow() {
+            if cache.at == at {
+                return (cache.union & check != 0).then(|| cache.masks.clone());
+            }
+        }
+        if let Ok(mut cache) = ctx.secret_masks.try_borrow_mut() {
+            let union = compute_masks(r, ctx, &mut cache.masks);
+            cache.at = at;
+            cache.union = union;
+            return (union & check != 0).then(|| cache.masks.clone());
+        }
     }
-    (union, masks)
+    let mut masks = Vec::new();
+    let union = compute_masks(r, ctx, &mut masks);
+    (union & check != 0).then_some(masks)
 }
 
 /// The line of `needle` at byte `offset` of a value, when the file's text
@@ -309,23 +467,16 @@ fn scan(
     find: impl Fn(&Text) -> Vec<(String, String)>,
 ) -> Vec<Hit> {
     let mut hits: Vec<Hit> = Vec::new();
-    let cached = cached_masks(r, ctx);
-    if cached.as_ref().is_some_and(|(union, _)| union & check == 0) {
+    let Some(masks) = masks_for(r, ctx, check) else {
         return hits;
-    }
-    let list = texts(r);
-    let (union, masks) = match cached {
-        Some(c) => c,
-        None => compute_masks(r, ctx, &list),
     };
-    if union & check == 0 {
-        return hits;
-    }
-    for (t, mask) in list.iter().zip(masks.iter()) {
+    let mut masks = masks.into_iter();
+    each_text_of(r, &mut |t: Text| {
+        let mask = masks.next().unwrap_or(u8::MAX);
         if mask & check == 0 || (t.unresolved && !include_unresolved) {
-            continue;
+            return;
         }
-        for (needle, what) in find(t) {
+        for (needle, what) in find(&t) {
             let Some(span) = located(ctx, r, t.node.span, &needle) else {
                 continue;
             };
@@ -335,11 +486,11 @@ fn scan(
             let key = if t.name.is_empty() { "value" } else { t.name };
             hits.push(Hit {
                 span,
-                message: format!("{what} is hard-coded in {}", describe(r, t)),
+                message: format!("{what} is hard-coded in {}", describe(r, &t)),
                 key: format!("{key}#{}", hits.len()),
             });
         }
-    }
+    });
     hits
 }
 
@@ -1040,6 +1191,155 @@ mod tests {
         // Most strings concern no check, so the checks skip them unread.
         assert_eq!(mask("t3.micro", "instance_type"), 0);
         assert_eq!(mask("us-east-1", "region"), 0);
+        // Unresolved expressions: what the checks that read them can find.
+        let unresolved = |text: &str, name: &str| {
+            mask_of(&Text {
+                node: &node,
+                text,
+                name,
+                unresolved: true,
+            })
+        };
+        assert_eq!(
+            unresolved("join(\"\", [\"AKIAIOSFODNN7EXAMPLE\"])", "x"),
+            FOR_AWS
+        );
+        assert_eq!(unresolved("var.db_password_secret_value", "password"), 0);
+        assert_eq!(
+            unresolved("format(\"https://%s@host\", var.x)", "") & FOR_URL,
+            FOR_URL
+        );
+    }
+
+    /// The password check never reads unresolved expressions, and the AWS
+    /// check reads them only for access key ids: a secret-looking name or
+    /// word in one finds nothing, as the narrower mask says.
+    #[test]
+    fn unresolved_expressions_concern_only_the_checks_that_read_them() {
+        let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        let text = format!("aws_secret_access_key = {secret}\n");
+        let start = text.find(secret).unwrap_or(0);
+        let span = Span {
+            start,
+            end: start + secret.len(),
+            line: 1,
+            col: start as u32 + 1,
+            end_line: 1,
+            end_col: (start + secret.len()) as u32 + 1,
+        };
+        let hits = |value: Value, check: CheckFn| {
+            let body = Node::new(
+                Value::Map(vec![(
+                    archgate_core::Key {
+                        name: "aws_secret_access_key".into(),
+                        span,
+                    },
+                    Node::new(value, span),
+                )]),
+                span,
+            );
+            let unit = archgate_iac::ParsedUnit {
+                files: vec![archgate_iac::SourceFile {
+                    path: "main.tf".into(),
+                    text: text.as_str().into(),
+                }],
+                resources: vec![Resource {
+                    source: archgate_iac::SourceKind::Terraform,
+                    block: "resource".into(),
+                    kind: "null_resource".into(),
+                    name: "x".into(),
+                    address: "null_resource.x".into(),
+                    file: "main.tf".into(),
+                    span,
+                    body,
+                    module: None,
+                    multiple: false,
+                    labels: Vec::new(),
+                }],
+                ..Default::default()
+            };
+            let ctx = Context::new(&unit);
+            unit.resources.iter().flat_map(|r| check(r, &ctx)).count()
+        };
+        // Written as a literal, both checks report it…
+        assert_eq!(hits(Value::Str(secret.into()), aws_keys), 1);
+        assert_eq!(hits(Value::Str(secret.into()), password_attributes), 0);
+        // …as an unresolved expression's text, neither reads it.
+        assert_eq!(hits(Value::Unknown(secret.into()), aws_keys), 0);
+        assert_eq!(hits(Value::Unknown(secret.into()), password_attributes), 0);
+    }
+
+    #[test]
+    fn every_credential_word_holds_a_letter_names_are_screened_for() {
+        for w in SECRET_WORDS.iter().chain(&["pwd", "secret"]) {
+            assert!(
+                w.bytes().any(may_start_credential_word),
+                "{w} would be screened out of names"
+            );
+        }
+        let node = Node::new(Value::Null, Span::default());
+        let mask = |name: &str| {
+            mask_of(&Text {
+                node: &node,
+                text: "S3cr3tV4lue-long-enough-20",
+                name,
+                unresolved: false,
+            })
+        };
+        assert_eq!(mask("DB_PASSWORD") & FOR_GEN, FOR_GEN);
+        assert_eq!(mask("AWS_SECRET") & FOR_AWS, FOR_AWS);
+        assert_eq!(mask("tags"), 0);
+    }
+
+    /// The engine skips a check whose bit no string of the resource
+    /// carries: each check's bit must be the one its own scan asks for.
+    /// Every check with a bit finds its sample, and the sample's strings
+    /// carry that bit.
+    #[test]
+    fn scan_bits_are_the_bits_each_check_scans_for() {
+        let samples = [
+            ("AG-SECRET-AWS-001", "run.sh", "export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE"),
+            ("AG-SECRET-KEY-001", "id_rsa", "|\n    -----BEGIN RSA PRIVATE KEY-----\n    MIIEowIBAAKCAQEAx4dZ0123456789abcdef\n    -----END RSA PRIVATE KEY-----"),
+            ("AG-SECRET-TOKEN-001", "note", "use ghp_0123456789abcdefghijABCDEFGHIJ012345 here"),
+            ("AG-SECRET-URL-001", "dsn", "postgres://app:hunter2@db.internal/app"),
+            ("AG-SECRET-GEN-001", "db_password", "Xk9mQ2vLp7"),
+        ];
+        let with_bits = CHECKS
+            .iter()
+            .filter(|(id, _)| scan_bit(id).is_some())
+            .count();
+        assert_eq!(with_bits, samples.len());
+        assert_eq!(scan_bit("AG-SECRET-K8S-001"), None);
+        for (id, key, value) in samples {
+            let Some(bit) = scan_bit(id) else {
+                panic!("{id} has no bit");
+            };
+            let Some((_, check)) = CHECKS.iter().find(|(i, _)| *i == id) else {
+                panic!("{id} is not a check");
+            };
+            let text = format!("kind: ConfigMap\nmetadata: {{name: c}}\ndata:\n  {key}: {value}\n");
+            assert_eq!(lines(*check, &text).len(), 1, "{id} finds its sample");
+            let doc = archgate_core::yaml::parse_documents(&text)
+                .unwrap_or_default()
+                .remove(0);
+            let resource = Resource {
+                source: archgate_iac::SourceKind::Kubernetes,
+                block: "resource".into(),
+                kind: "ConfigMap".into(),
+                name: "c".into(),
+                address: "c".into(),
+                file: "m.yaml".into(),
+                span: doc.span,
+                body: doc,
+                module: None,
+                multiple: false,
+                labels: Vec::new(),
+            };
+            let mut masks = Vec::new();
+            let unit = archgate_iac::ParsedUnit::default();
+            let union = compute_masks(&resource, &Context::new(&unit), &mut masks);
+            assert_ne!(union & bit, 0, "{id}'s sample carries its bit");
+        }
     }
 
     #[test]
