@@ -123,23 +123,42 @@ pub fn scan(root: &Path, opts: &ScanOptions) -> Report {
             })
             .collect()
     };
-    let outputs = match opts.threads {
+    // The merging, sorting and de-duplication after the parallel pass run
+    // on a pool thread too: that thread's allocator already holds the
+    // memory the units freed, where the calling thread would have the
+    // kernel hand out (and zero) fresh pages for tens of thousands of
+    // findings.
+    let assemble = |mut report: Report| -> Report {
+        let outputs = run();
+        gather(&mut report, outputs, &engine, opts);
+        report.stats.duration_ms = started.elapsed().as_millis() as u64;
+        report
+    };
+    match opts.threads {
         Some(n) => match rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
             .build()
         {
-            Ok(pool) => pool.install(run),
+            Ok(pool) => pool.install(|| assemble(report)),
             Err(e) => {
                 report.notes.push(Note {
                     file: None,
                     message: format!("could not start {n} threads ({e}); using the default pool"),
                 });
-                run()
+                rayon::scope(|_| assemble(report))
             }
         },
-        None => run(),
-    };
+        None => rayon::scope(|_| assemble(report)),
+    }
+}
+
+/// Adds the units' outputs to `report`, applies the baseline, sorts,
+/// de-duplicates and describes the rules that fired.
+fn gather(report: &mut Report, outputs: Vec<UnitOutput>, engine: &Engine, opts: &ScanOptions) {
     let mut stats = Stats::default();
+    report
+        .findings
+        .reserve(outputs.iter().map(|o| o.findings.len()).sum());
     for o in outputs {
         stats.files += o.files;
         stats.resources += o.resources;
@@ -170,9 +189,7 @@ pub fn scan(root: &Path, opts: &ScanOptions) -> Report {
     }
     report.rules = fired.into_values().cloned().collect();
     stats.rules = engine.rule_count();
-    stats.duration_ms = started.elapsed().as_millis() as u64;
     report.stats = stats;
-    report
 }
 
 /// `--check`/`--skip-check` for policy findings of hooks (Rego, Kyverno and

@@ -427,32 +427,45 @@ pub(crate) fn check_workspace(a: &CheckArgs) -> Result<Checked, String> {
     })
 }
 
+/// Moves `items` to the end of `to`, taking the vector itself when `to` is
+/// empty (no copy, no fresh allocation).
+fn append<T>(to: &mut Vec<T>, items: Vec<T>) {
+    if to.is_empty() {
+        *to = items;
+    } else {
+        to.extend(items);
+    }
+}
+
 /// Adds a scan of `prefix` (relative to the report root) to `report`.
 fn merge(report: &mut Report, part: Report, prefix: &str) {
     let prefix = prefix.trim_start_matches("./").trim_end_matches('/');
-    let join = |p: &str| {
-        if prefix.is_empty() || prefix == "." {
-            p.to_string()
-        } else {
-            format!("{prefix}/{p}")
+    let join = |p: &str| format!("{prefix}/{p}");
+    if prefix.is_empty() || prefix == "." {
+        // One scanned path (the usual case): the findings move as they are;
+        // a large scan has tens of thousands.
+        append(&mut report.findings, part.findings);
+        append(&mut report.errors, part.errors);
+        append(&mut report.notes, part.notes);
+    } else {
+        report.findings.reserve(part.findings.len());
+        for mut f in part.findings {
+            if let Some(l) = f.location.as_mut() {
+                l.file = join(&l.file);
+            }
+            for l in f.related.iter_mut() {
+                l.file = join(&l.file);
+            }
+            report.findings.push(f);
         }
-    };
-    for mut f in part.findings {
-        if let Some(l) = f.location.as_mut() {
-            l.file = join(&l.file);
+        for mut e in part.errors {
+            e.file = join(&e.file);
+            report.errors.push(e);
         }
-        for l in f.related.iter_mut() {
-            l.file = join(&l.file);
+        for mut n in part.notes {
+            n.file = n.file.map(|f| join(&f));
+            report.notes.push(n);
         }
-        report.findings.push(f);
-    }
-    for mut e in part.errors {
-        e.file = join(&e.file);
-        report.errors.push(e);
-    }
-    for mut n in part.notes {
-        n.file = n.file.map(|f| join(&f));
-        report.notes.push(n);
     }
     report.rules.extend(part.rules);
     report.stats.files += part.stats.files;
