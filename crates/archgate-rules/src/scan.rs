@@ -90,6 +90,11 @@ pub fn scan(root: &Path, opts: &ScanOptions) -> Report {
     let run = || -> Vec<UnitOutput> {
         items
             .par_iter()
+            // One unit per job: units differ a lot in cost (a module called
+            // by a dozen examples against a lone Dockerfile), and rayon's
+            // default leaves of a quarter of the list left one thread
+            // working alone for the last tenth of a large scan.
+            .with_max_len(1)
             .map(|item| {
                 let unit = load(root, item);
                 let result = if opts.parse_only {
@@ -251,25 +256,45 @@ struct UnitOutput {
 /// once, with every call site kept as a related location. Findings arrive
 /// sorted, so the first of each fingerprint wins deterministically.
 fn dedupe(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    for f in findings {
-        match index.get(&f.fingerprint) {
-            Some(&i) => {
-                let kept = &mut out[i];
-                for r in f.related {
-                    if !kept.related.contains(&r) {
-                        kept.related.push(r);
-                    }
+    let mut findings = findings;
+    // Later copies of a fingerprint, with the position of its first copy.
+    // Usually there are none, and then nothing is moved or allocated beyond
+    // this index (a scan can have tens of thousands of findings).
+    let repeats: Vec<(usize, usize)> = {
+        let mut first: archgate_core::hash::FxMap<&str, usize> =
+            archgate_core::hash::FxMap::default();
+        first.reserve(findings.len());
+        findings
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| match first.entry(f.fingerprint.as_str()) {
+                std::collections::hash_map::Entry::Occupied(e) => Some((i, *e.get())),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(i);
+                    None
                 }
-            }
-            None => {
-                index.insert(f.fingerprint.clone(), out.len());
-                out.push(f);
+            })
+            .collect()
+    };
+    if repeats.is_empty() {
+        return findings;
+    }
+    let mut drop = vec![false; findings.len()];
+    for &(i, kept) in &repeats {
+        for r in std::mem::take(&mut findings[i].related) {
+            if !findings[kept].related.contains(&r) {
+                findings[kept].related.push(r);
             }
         }
+        drop[i] = true;
     }
-    out
+    let mut i = 0;
+    findings.retain(|_| {
+        let keep = !drop[i];
+        i += 1;
+        keep
+    });
+    findings
 }
 
 #[cfg(test)]

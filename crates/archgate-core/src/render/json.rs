@@ -24,10 +24,29 @@ struct JsonReport<'a> {
     command: &'a str,
     root: &'a str,
     summary: Summary,
-    findings: Vec<JsonFinding<'a>>,
+    findings: FindingsSeq<'a>,
     errors: Vec<JsonError<'a>>,
     notes: Vec<JsonNote<'a>>,
     stats: JsonStats,
+}
+
+/// The findings, turned into their JSON shape one at a time while they
+/// are written: a large scan has tens of thousands, and collecting their
+/// JSON views first only cost fresh memory.
+struct FindingsSeq<'a> {
+    findings: Vec<&'a Finding>,
+    report: &'a Report,
+    fail_on: Severity,
+}
+
+impl Serialize for FindingsSeq<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.findings
+                .iter()
+                .map(|f| finding(f, self.report, self.fail_on)),
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -243,10 +262,11 @@ pub(crate) fn write(
             errors: report.errors.len(),
             notes: report.notes.len(),
         },
-        findings: ordered(&report.findings)
-            .into_iter()
-            .map(|f| finding(f, report, opts.fail_on))
-            .collect(),
+        findings: FindingsSeq {
+            findings: ordered(&report.findings),
+            report,
+            fail_on: opts.fail_on,
+        },
         errors: ordered_errors(&report.errors)
             .into_iter()
             .map(error)
