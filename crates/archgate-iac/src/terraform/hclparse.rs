@@ -759,6 +759,14 @@ impl<'a> Parser<'a> {
     fn for_intro(&mut self) -> R<()> {
         self.ws()?;
         self.eat_str("for")?;
+        self.for_variables()?;
+        self.ws()?;
+        self.eat(b':')
+    }
+
+    /// After `for` (an expression's or a template directive's): ` k, v in
+    /// coll`, the key variable optional.
+    fn for_variables(&mut self) -> R<()> {
         self.ws()?;
         self.ident()?;
         self.ws()?;
@@ -769,9 +777,7 @@ impl<'a> Parser<'a> {
         }
         self.eat_str("in")?;
         self.ws()?;
-        self.expr()?;
-        self.ws()?;
-        self.eat(b':')
+        self.expr().map(drop)
     }
 
     /// An optional `if cond` of a `for` expression.
@@ -1063,17 +1069,7 @@ impl<'a> Parser<'a> {
             }))));
         }
         if self.open_marker("for")?.is_some() {
-            self.ws()?;
-            self.ident()?;
-            self.ws()?;
-            if self.eat(b',').is_some() {
-                self.ws()?;
-                self.ident()?;
-                self.ws()?;
-            }
-            self.eat_str("in")?;
-            self.ws()?;
-            self.expr()?;
+            self.for_variables()?;
             self.close_marker()?;
             self.nested(|p| p.elements(Mode::Bare))?;
             self.open_marker("endfor")??;
